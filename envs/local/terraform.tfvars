@@ -1,0 +1,11 @@
+# Runs on the local AWS emulator (moto on 127.0.0.1); `make apply` wires the endpoints.
+environment          = "local"
+region               = "us-east-1"
+owner                = "platform-team"
+enable_force_destroy = true
+
+services = {
+  orders = {
+    event_stream_retention_hours = 48
+  }
+}

@@ -1,0 +1,13 @@
+environment                              = "prod"
+region                                   = "eu-west-1"
+allowed_account_ids                      = ["222222222222"]
+owner                                    = "platform-team"
+enable_force_destroy                     = false
+files_noncurrent_version_expiration_days = 365
+
+services = {
+  orders = {
+    event_stream_shard_count     = 2
+    event_stream_retention_hours = 168
+  }
+}

@@ -1,0 +1,89 @@
+variable "project" {
+  description = "Short name that prefixes every resource name."
+  type        = string
+  default     = "blueprint"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
+    error_message = "project must be 2-21 characters of a-z, 0-9 and '-', starting with a-z."
+  }
+}
+
+variable "environment" {
+  description = "Name of the environment; matches its folder under envs/."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.environment))
+    error_message = "environment must be 2-16 characters of a-z, 0-9 and '-', starting with a-z."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like us-east-1 or eu-central-1."
+  }
+}
+
+variable "allowed_account_ids" {
+  description = <<-EOT
+    AWS accounts this environment may touch; the provider refuses any other. Null only for the
+    emulator, which answers as a fixed test account.
+  EOT
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition = alltrue([
+      for id in coalesce(var.allowed_account_ids, []) : can(regex("^[0-9]{12}$", id))
+    ])
+    error_message = "allowed_account_ids must hold 12-digit AWS account ids."
+  }
+}
+
+variable "owner" {
+  description = "Team that owns the environment, written into the owner tag of every resource."
+  type        = string
+
+  validation {
+    condition     = length(trimspace(var.owner)) > 0
+    error_message = "owner must name the owning team."
+  }
+}
+
+variable "enable_force_destroy" {
+  description = <<-EOT
+    Let destroy remove buckets that still hold objects. True only where data is disposable
+    (local, staging); prod keeps it false.
+  EOT
+  type        = bool
+  default     = false
+}
+
+variable "files_noncurrent_version_expiration_days" {
+  description = "Days after which old versions of files are deleted. Null keeps them forever."
+  type        = number
+  default     = 90
+}
+
+variable "services" {
+  description = <<-EOT
+    The microservices of the environment, by name: each gets its own event stream. Adding a
+    service is a few lines here, not new code.
+  EOT
+  type = map(object({
+    event_stream_shard_count     = optional(number, 1)
+    event_stream_retention_hours = optional(number, 24)
+  }))
+
+  validation {
+    condition = alltrue([
+      for name in keys(var.services) : can(regex("^[a-z][a-z0-9-]{1,20}$", name))
+    ])
+    error_message = "service names must be 2-21 characters of a-z, 0-9 and '-', starting with a-z."
+  }
+}

@@ -1,0 +1,1 @@
+"""Blueprint glue: toolchain, emulator, Terraform runner, packaging, policy, registry."""

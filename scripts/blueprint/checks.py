@@ -1,0 +1,46 @@
+"""``terraform validate`` over every environment and every module example."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from blueprint import environments, toolchain
+from blueprint.config import Settings
+from blueprint.errors import BlueprintError
+from blueprint.runner import IsFlagged, TerraformRunner, first_error
+
+log = logging.getLogger(__name__)
+
+
+def validation_roots(settings: Settings) -> list[Path]:
+    envs = [settings.envs_dir / name for name in environments.available(settings.envs_dir)]
+    examples = sorted(path.parent for path in settings.modules_dir.glob("*/examples/*/main.tf"))
+    return envs + examples
+
+
+def validate_root(root: Path, tools: toolchain.Toolchain) -> str | None:
+    """None when ``root`` is valid, else Terraform's first error in one line."""
+    runner = TerraformRunner(root, tools.terraform_bin, tools.environment())
+    init = runner.capture("init", backend=False, input=False, no_color=IsFlagged)
+    if init.returncode != 0:
+        return f"init: {first_error(init.stderr or init.stdout)}"
+    result = runner.capture("validate", no_color=IsFlagged)
+    if result.returncode != 0:
+        return first_error(result.stderr or result.stdout)
+    return None
+
+
+def validate_all(settings: Settings) -> None:
+    tools = toolchain.ensure(settings.home, settings.terraform_bin)
+    failures = []
+    for root in validation_roots(settings):
+        shown = root.relative_to(settings.project_root)
+        problem = validate_root(root, tools)
+        if problem is None:
+            log.info("valid: %s", shown)
+        else:
+            log.error("invalid: %s: %s", shown, problem)
+            failures.append(str(shown))
+    if failures:
+        raise BlueprintError(f"terraform validate failed for: {', '.join(failures)}")

@@ -1,0 +1,195 @@
+"""The ``blueprint`` command: a thin click layer over the jobs, toolchain and emulator modules.
+
+Every setting has a flag and an environment variable (listed in the README). Logs go to stderr;
+stdout carries only results meant for scripts (``--json``, ``output``, ``emulator status``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from blueprint import checks, docs, emulator, environments, jobs, toolchain
+from blueprint.config import DEFAULT_EMULATOR_PORT, Settings, default_project_root
+from blueprint.errors import BlueprintError
+
+ENV_OPTION = click.argument("environment", default="local", envvar="ENV")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.ensure_object(Settings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), envvar="BLUEPRINT_ROOT",
+    default=default_project_root, show_default="this repository",
+    help="The Blueprint repository to work on.",
+)  # fmt: skip
+@click.option(
+    "--home", type=click.Path(file_okay=False, path_type=Path), envvar="BLUEPRINT_HOME",
+    default=None, show_default="ROOT/.blueprint",
+    help="Folder for the provider mirror, plugin cache and emulator files.",
+)  # fmt: skip
+@click.option(
+    "--emulator-port", type=click.IntRange(1024, 65535), envvar="BLUEPRINT_EMULATOR_PORT",
+    default=DEFAULT_EMULATOR_PORT, show_default=True, help="Port of the local AWS emulator.",
+)  # fmt: skip
+@click.option(
+    "--terraform-bin", envvar="TERRAFORM_BIN", default=None,
+    help="Use this terraform (or tofu) instead of the bundled one.",
+)  # fmt: skip
+@click.option(
+    "--auto-approve", is_flag=True, envvar="AUTO_APPROVE",
+    help="Apply and destroy staging and prod without asking.",
+)  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, envvar="BLUEPRINT_VERBOSE", help="Debug logs.")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    root: Path,
+    home: Path | None,
+    emulator_port: int,
+    terraform_bin: str | None,
+    auto_approve: bool,
+    verbose: bool,
+) -> None:
+    """Plan, apply and test the Blueprint platform."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s" if verbose else "blueprint: %(message)s",
+        stream=sys.stderr,
+    )
+    root = root.resolve()
+    ctx.obj = Settings(
+        project_root=root,
+        home=(home or root / ".blueprint").resolve(),
+        emulator_port=emulator_port,
+        terraform_bin=terraform_bin or None,
+        auto_approve=auto_approve,
+    )
+
+
+@main.command()
+@ENV_OPTION
+@click.option(
+    "--detailed-exitcode", is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)  # fmt: skip
+@click.option("--destroy", is_flag=True, help="Plan the destruction of the environment.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.pass_context
+def plan(
+    ctx: click.Context, environment: str, detailed_exitcode: bool, destroy: bool, as_json: bool
+) -> None:
+    """Plan ENVIRONMENT (default: local) and save the plan for apply."""
+    result = jobs.plan(_settings(ctx), environment, destroy=destroy)
+    if as_json:
+        click.echo(json.dumps({"environment": environment, **result.summary.as_dict()}))
+    if detailed_exitcode and result.summary.has_changes:
+        ctx.exit(2)
+
+
+@main.command()
+@ENV_OPTION
+@click.pass_context
+def apply(ctx: click.Context, environment: str) -> None:
+    """Apply the saved plan of ENVIRONMENT, or plan and apply when it is missing or stale."""
+    jobs.apply(_settings(ctx), environment)
+
+
+@main.command()
+@ENV_OPTION
+@click.pass_context
+def destroy(ctx: click.Context, environment: str) -> None:
+    """Destroy everything ENVIRONMENT manages."""
+    jobs.destroy(_settings(ctx), environment)
+
+
+@main.command()
+@ENV_OPTION
+@click.pass_context
+def output(ctx: click.Context, environment: str) -> None:
+    """Print the outputs of ENVIRONMENT as JSON (sensitive values withheld)."""
+    click.echo(json.dumps(jobs.outputs(_settings(ctx), environment), indent=2, sort_keys=True))
+
+
+@main.command("envs")
+@click.pass_context
+def list_environments(ctx: click.Context) -> None:
+    """List the environments."""
+    for name in environments.available(_settings(ctx).envs_dir):
+        click.echo(name)
+
+
+@main.command("setup")
+@click.pass_context
+def setup_toolchain(ctx: click.Context) -> None:
+    """Verify the provider and write the mirror, plugin cache and Terraform CLI config."""
+    settings = _settings(ctx)
+    tools = toolchain.ensure(settings.home, settings.terraform_bin)
+    click.echo(f"terraform: {tools.terraform_bin}")
+    click.echo(f"TF_CLI_CONFIG_FILE={tools.cli_config}")
+
+
+@main.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Run terraform validate on every environment and module example."""
+    checks.validate_all(_settings(ctx))
+
+
+@main.command("docs")
+@click.option("--check", is_flag=True, help="Change nothing; fail when a README is stale.")
+@click.pass_context
+def module_docs(ctx: click.Context, check: bool) -> None:
+    """Regenerate the inputs and outputs section of every module README."""
+    settings = _settings(ctx)
+    stale = [
+        folder.name
+        for folder in docs.module_folders(settings.modules_dir)
+        if docs.update_readme(folder, write=not check)
+    ]
+    if check and stale:
+        raise BlueprintError(
+            f"module READMEs out of date: {', '.join(stale)}; run 'make docs' and commit them"
+        )
+    for name in stale:
+        logging.getLogger(__name__).info("updated modules/%s/README.md", name)
+
+
+@main.group("emulator")
+def emulator_group() -> None:
+    """Start, stop or query the local AWS emulator."""
+
+
+@emulator_group.command("start")
+@click.pass_context
+def emulator_start(ctx: click.Context) -> None:
+    """Start the emulator (harmless when it already runs)."""
+    settings = _settings(ctx)
+    click.echo(emulator.start(settings.emulator_paths, settings.emulator_port).endpoint)
+
+
+@emulator_group.command("stop")
+@click.pass_context
+def emulator_stop(ctx: click.Context) -> None:
+    """Stop the emulator; everything it held is lost."""
+    if not emulator.stop(_settings(ctx).emulator_paths):
+        logging.getLogger(__name__).info("the emulator was not running")
+
+
+@emulator_group.command("status")
+@click.pass_context
+def emulator_status(ctx: click.Context) -> None:
+    """Print the endpoint URL when the emulator runs; exit 1 when it does not."""
+    settings = _settings(ctx)
+    info = emulator.status(settings.emulator_paths)
+    if info is None:
+        click.echo(f"not running (log: {settings.emulator_paths.log_file})", err=True)
+        ctx.exit(1)
+    click.echo(info.endpoint)

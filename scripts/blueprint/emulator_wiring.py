@@ -1,0 +1,85 @@
+"""The Terraform override file that points a root at the emulator instead of AWS.
+
+Everything that makes an emulator run differ from a real one lives here: endpoints, test
+credentials, skip flags, path-style S3. It goes into a generated ``*_override.tf.json`` file that
+git ignores, so the environment's own code never mentions the emulator, and it covers every AWS
+provider configuration of the root, aliases included.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from blueprint import hcl
+from blueprint.errors import BlueprintError
+
+OVERRIDE_FILE = "blueprint_emulator_override.tf.json"
+# moto's fixed credentials; the emulator accepts any, and these are no secret.
+TEST_ACCESS_KEY = "test"
+TEST_SECRET_KEY = "test"  # noqa: S105
+
+# Service keys of the provider's `endpoints` block, for the services the blueprint uses.
+ENDPOINT_SERVICES_V3 = (
+    "acm", "apigateway", "autoscaling", "cloudwatch", "cloudwatchevents", "cloudwatchlogs",
+    "dynamodb", "ec2", "elasticbeanstalk", "elb", "iam", "kinesis", "kms", "lambda", "rds",
+    "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+)  # fmt: skip
+# Provider 4 and later renamed two keys; the rest stayed.
+RENAMED_FROM_V4 = {"cloudwatchevents": "events", "cloudwatchlogs": "logs"}
+
+
+def endpoint_services(provider_major: int) -> list[str]:
+    if provider_major < 4:
+        return list(ENDPOINT_SERVICES_V3)
+    return [RENAMED_FROM_V4.get(name, name) for name in ENDPOINT_SERVICES_V3]
+
+
+def provider_settings(endpoint: str, provider_major: int) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "access_key": TEST_ACCESS_KEY,
+        "secret_key": TEST_SECRET_KEY,
+        "skip_credentials_validation": True,
+        "skip_requesting_account_id": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+        "endpoints": [{name: endpoint for name in endpoint_services(provider_major)}],
+    }
+    if provider_major < 4:
+        # 3.x asks EC2 for the account's platforms at start-up unless told not to; the argument
+        # and s3_force_path_style were removed in 5.0.
+        settings["skip_get_ec2_platforms"] = True
+        settings["s3_force_path_style"] = True
+    else:
+        settings["s3_use_path_style"] = True
+    return settings
+
+
+def override_document(
+    aliases: list[str | None], endpoint: str, provider_major: int
+) -> dict[str, Any]:
+    configs = []
+    for alias in aliases:
+        config = provider_settings(endpoint, provider_major)
+        if alias is not None:
+            config["alias"] = alias
+        configs.append(config)
+    return {"provider": {"aws": configs}}
+
+
+def write_override(root: Path, endpoint: str, provider_major: int) -> Path:
+    """Write the override for every AWS provider configuration of ``root``; return its path."""
+    aliases = hcl.provider_aliases(root, "aws")
+    if not aliases:
+        raise BlueprintError(
+            f'{root} has no provider "aws" block to point at the emulator; add one'
+        )
+    path = root / OVERRIDE_FILE
+    document = override_document(aliases, endpoint, provider_major)
+    path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def remove_override(root: Path) -> None:
+    (root / OVERRIDE_FILE).unlink(missing_ok=True)

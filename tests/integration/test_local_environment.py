@@ -1,0 +1,96 @@
+"""The local environment, applied for real to the emulator and checked through boto3."""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from blueprint import emulator, jobs
+from blueprint.config import Settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def local(settings: Settings) -> Iterator[Settings]:
+    yield settings
+    emulator.stop(settings.emulator_paths)
+
+
+def client(settings: Settings) -> Callable[[str], Any]:
+    def make(service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=emulator.endpoint_for(settings.emulator_port),
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+    return make
+
+
+def check_files_bucket(aws: Callable[[str], Any], name: str) -> None:
+    s3 = aws("s3")
+    rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
+    block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+    assert block == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+    (statement,) = json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])["Statement"]
+    assert statement["Effect"] == "Deny"
+    # IAM accepts a condition value as a string or a one-element list.
+    assert statement["Condition"]["Bool"]["aws:SecureTransport"] in ("false", ["false"])
+    assert statement["Principal"] in ("*", {"AWS": "*"})
+    grants = s3.get_bucket_acl(Bucket=name)["Grants"]
+    assert all("URI" not in grant["Grantee"] for grant in grants), "bucket granted to a group"
+
+
+def check_event_stream(aws: Callable[[str], Any], name: str) -> None:
+    stream = aws("kinesis").describe_stream(StreamName=name)["StreamDescription"]
+    assert stream["RetentionPeriodHours"] == 48
+    assert stream["EncryptionType"] == "KMS"
+    assert stream["KeyId"] == "alias/aws/kinesis"
+
+
+def test_apply_replan_destroy(local: Settings) -> None:
+    jobs.apply(local, "local")
+    aws = client(local)
+    outputs = jobs.outputs(local, "local")
+    bucket = outputs["files_bucket_name"]
+    assert bucket == "blueprint-local-files-123456789012"
+    check_files_bucket(aws, bucket)
+    check_event_stream(aws, outputs["event_streams"]["orders"])
+    tags = aws("kinesis").list_tags_for_stream(StreamName=outputs["event_streams"]["orders"])
+    expected = {"environment": "local", "owner": "platform-team", "service": "orders"}
+    assert {t["Key"]: t["Value"] for t in tags["Tags"]}.items() >= expected.items()
+
+    assert not jobs.plan(local, "local").summary.has_changes, "second plan must be empty"
+
+    jobs.destroy(local, "local")
+    assert aws("s3").list_buckets()["Buckets"] == []
+    assert aws("kinesis").list_streams()["StreamNames"] == []
+    state = json.loads((local.project_root / "envs/local/terraform.tfstate").read_text())
+    assert state["resources"] == []
+
+
+def test_state_from_a_restarted_emulator_is_set_aside(local: Settings) -> None:
+    tfvars = local.project_root / "envs/local/terraform.tfvars"
+    # Without services there is no stream, whose provider waiter takes ~40 s.
+    tfvars.write_text(tfvars.read_text().split("services")[0] + "services = {}\n")
+    jobs.apply(local, "local")
+    emulator.stop(local.emulator_paths)
+
+    result = jobs.plan(local, "local")
+
+    assert result.summary.to_add > 0, "the plan must recreate what the restart lost"
+    kept = list((local.project_root / "envs/local").glob("terraform.tfstate.before-emulator-*"))
+    assert len(kept) == 1, "the old state must be kept, not deleted"
+    assert json.loads(kept[0].read_text())["resources"]

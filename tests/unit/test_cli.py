@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from blueprint.cli import main
+
+
+def run(project: Path, home: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["--root", str(project), "--home", str(home), "--emulator-port", "4999", *args]
+    )
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "edit", "message"),
+    [
+        (["plan", "qa"], None, "unknown environment 'qa'"),
+        (["apply", "nope"], None, "unknown environment 'nope'"),
+        (["plan", "local"], ("local", "region = \n"), "line 1, column 10: invalid HCL syntax"),
+        (["apply", "local"], ("local", 'colour = "red"\n'), "sets colour, which the environment"),
+        (["destroy", "prod"], ("prod", None), "envs/prod/terraform.tfvars is missing"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(
+    project: Path, tmp_path: Path, args: list[str], edit: tuple | None, message: str
+) -> None:
+    if edit is not None:
+        name, text = edit
+        tfvars = project / "envs" / name / "terraform.tfvars"
+        if text is None:
+            tfvars.unlink()
+        else:
+            tfvars.write_text(text)
+    home = tmp_path / "home"
+    code, output = run(project, home, *args)
+    assert code == 1
+    assert message in output
+    assert output.count("\n") == 1, f"expected one line, got: {output!r}"
+    assert "Traceback" not in output
+    assert not home.exists(), "nothing may be set up or started for bad input"
+    assert not list(project.glob("envs/*/.terraform")), "no environment may be initialised"
+
+
+def test_environments_are_listed(project: Path, tmp_path: Path) -> None:
+    code, output = run(project, tmp_path / "home", "envs")
+    assert code == 0
+    assert output.split() == ["local", "prod", "staging"]
+
+
+def test_emulator_status_when_stopped(project: Path, tmp_path: Path) -> None:
+    code, output = run(project, tmp_path / "home", "emulator", "status")
+    assert code == 1
+    assert "not running" in output
