@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 PLAN_FILE = "blueprint.tfplan"
 PLAN_RECORD = "blueprint-plan.json"
 APPLY_TIMEOUT_ON_EMULATOR_S = 900.0
+NO_CHANGES = PlanSummary()
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,16 @@ def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
         timeout_s=_timeout(workspace),
     )
     _fail_on(outcome, "plan", workspace)
-    summary = summarise(ws.show_json(workspace, plan_file))
+    # -detailed-exitcode: 0 means no changes, so there is nothing to read back.
+    summary = (
+        summarise(ws.show_json(workspace, plan_file)) if outcome.returncode == 2 else NO_CHANGES
+    )
     record.write_text(
         json.dumps({
             "environment": workspace.environment.name,
             "fingerprint": _plan_fingerprint(workspace),
             "destroy": destroy,
+            "has_changes": summary.has_changes,
             "created": time.time(),
         })
     )  # fmt: skip
@@ -92,7 +97,11 @@ def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
 
 
 def saved_plan(workspace: ws.Workspace, destroy: bool = False) -> Path | None:
-    """The saved plan when it is current for this environment, else None."""
+    """The saved plan when it is current for this environment and has changes, else None.
+
+    A plan with no changes is never reused: Terraform checks a saved plan against the state only
+    when it applies one, so a stale "no changes" would hide what changed since.
+    """
     plan_file, record_path = _plan_paths(workspace)
     try:
         record = json.loads(record_path.read_text())
@@ -103,6 +112,7 @@ def saved_plan(workspace: ws.Workspace, destroy: bool = False) -> Path | None:
         and record.get("environment") == workspace.environment.name
         and record.get("fingerprint") == _plan_fingerprint(workspace)
         and record.get("destroy", False) == destroy
+        and record.get("has_changes", False)
     )
     if not current:
         log.info("the saved plan is out of date (code, inputs or emulator changed); planning again")

@@ -82,9 +82,7 @@ def test_apply_replan_destroy(local: Settings) -> None:
 
 
 def test_state_from_a_restarted_emulator_is_set_aside(local: Settings) -> None:
-    tfvars = local.project_root / "envs/local/terraform.tfvars"
-    # Without services there is no stream, whose provider waiter takes ~40 s.
-    tfvars.write_text(tfvars.read_text().split("services")[0] + "services = {}\n")
+    without_streams(local)
     jobs.apply(local, "local")
     emulator.stop(local.emulator_paths)
 
@@ -94,3 +92,35 @@ def test_state_from_a_restarted_emulator_is_set_aside(local: Settings) -> None:
     kept = list((local.project_root / "envs/local").glob("terraform.tfstate.before-emulator-*"))
     assert len(kept) == 1, "the old state must be kept, not deleted"
     assert json.loads(kept[0].read_text())["resources"]
+
+
+def without_streams(settings: Settings) -> None:
+    """Drop the services, whose streams take ~40 s each to create on the emulator."""
+    tfvars = settings.project_root / "envs/local/terraform.tfvars"
+    tfvars.write_text(tfvars.read_text().split("services")[0] + "services = {}\n")
+
+
+def test_apply_uses_a_current_saved_plan_only(
+    local: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    without_streams(local)
+    caplog.set_level("INFO")
+    planned = jobs.plan(local, "local").summary
+    assert planned.to_add > 0
+    applied = jobs.apply(local, "local")
+    assert "using the saved plan" in caplog.text
+    assert applied == planned
+
+    # A saved plan without changes is never reused: the state may have moved on since.
+    assert not jobs.plan(local, "local").summary.has_changes
+    jobs.destroy(local, "local")
+    assert jobs.apply(local, "local").to_add == planned.to_add
+
+    # A plan made before the inputs changed is not applied.
+    jobs.plan(local, "local", destroy=True)
+    tfvars = local.project_root / "envs/local/terraform.tfvars"
+    tfvars.write_text(tfvars.read_text().replace("platform-team", "data-team"))
+    caplog.clear()
+    changed = jobs.apply(local, "local")
+    assert "using the saved plan" not in caplog.text
+    assert changed.to_destroy == 0 and changed.to_change > 0

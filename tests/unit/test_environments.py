@@ -11,7 +11,8 @@ def test_the_three_environments_exist(project: Path) -> None:
 
 
 def test_unknown_environment_names_the_choices(project: Path) -> None:
-    with pytest.raises(BlueprintError, match=r"unknown environment 'qa'; choose one of: local, prod"):
+    choices = r"unknown environment 'qa'; choose one of: local, prod, staging"
+    with pytest.raises(BlueprintError, match=choices):
         environments.load(project / "envs", "qa")
 
 

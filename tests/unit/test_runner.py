@@ -68,5 +68,5 @@ def test_first_error_is_one_line() -> None:
 
 def test_require_success_raises_with_terraforms_error() -> None:
     failed = runner.Outcome(["terraform", "x"], 1, 0.1, stderr="Error: boom\nbecause\n")
-    with pytest.raises(runner.BlueprintError, match="terraform x failed .exit 1.: Error: boom"):
+    with pytest.raises(runner.BlueprintError, match=r"terraform x failed \(exit 1\): Error: boom"):
         runner.require_success(failed, "x")
