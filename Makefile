@@ -7,6 +7,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 ENV ?= local
+# Settings the glue reads from the environment (see the README); `make plan REHEARSE=1` works.
+export ENV REHEARSE AUTO_APPROVE ALLOW_DATA_LOSS TERRAFORM_BIN BLUEPRINT_EMULATOR_PORT
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

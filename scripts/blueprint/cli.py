@@ -47,6 +47,14 @@ def _settings(ctx: click.Context) -> Settings:
     "--auto-approve", is_flag=True, envvar="AUTO_APPROVE",
     help="Apply and destroy staging and prod without asking.",
 )  # fmt: skip
+@click.option(
+    "--rehearse", is_flag=True, envvar="REHEARSE",
+    help="Run staging or prod against the local emulator, backend included.",
+)  # fmt: skip
+@click.option(
+    "--allow-data-loss", is_flag=True, envvar="ALLOW_DATA_LOSS",
+    help="Let a prod apply destroy or replace a database, bucket, stream or table.",
+)  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, envvar="BLUEPRINT_VERBOSE", help="Debug logs.")
 @click.pass_context
 def main(
@@ -56,6 +64,8 @@ def main(
     emulator_port: int,
     terraform_bin: str | None,
     auto_approve: bool,
+    rehearse: bool,
+    allow_data_loss: bool,
     verbose: bool,
 ) -> None:
     """Plan, apply and test the Blueprint platform."""
@@ -71,6 +81,8 @@ def main(
         emulator_port=emulator_port,
         terraform_bin=terraform_bin or None,
         auto_approve=auto_approve,
+        rehearse=rehearse,
+        allow_data_loss=allow_data_loss,
     )
 
 
@@ -116,6 +128,29 @@ def destroy(ctx: click.Context, environment: str) -> None:
 def output(ctx: click.Context, environment: str) -> None:
     """Print the outputs of ENVIRONMENT as JSON (sensitive values withheld)."""
     click.echo(json.dumps(jobs.outputs(_settings(ctx), environment), indent=2, sort_keys=True))
+
+
+@main.command()
+@click.argument("environment")
+@click.pass_context
+def bootstrap(ctx: click.Context, environment: str) -> None:
+    """Create the S3 state bucket and lock table of ENVIRONMENT's account (idempotent)."""
+    settings = jobs.bootstrap(_settings(ctx), environment)
+    for key, value in settings.items():
+        click.echo(f'{key} = "{value}"')
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.pass_context
+def drift(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Plan each environment (default: all) and report which have drifted; exit 2 if any."""
+    settings = _settings(ctx)
+    results = jobs.drift(settings, list(names) or environments.available(settings.envs_dir))
+    for name, verdict in results.items():
+        click.echo(f"{name}: {verdict}")
+    if "drifted" in results.values():
+        ctx.exit(2)
 
 
 @main.command("envs")

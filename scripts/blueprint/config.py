@@ -25,6 +25,8 @@ class Settings:
     emulator_port: int
     terraform_bin: str | None
     auto_approve: bool
+    rehearse: bool = False
+    allow_data_loss: bool = False
 
     @property
     def envs_dir(self) -> Path:

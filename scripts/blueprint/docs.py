@@ -62,7 +62,7 @@ def _default(body: dict[str, Any]) -> str | None:
     value = body["default"]
     if isinstance(value, str):
         return json.dumps(_text(value))
-    return json.dumps(value)
+    return json.dumps(hcl.plain(value))
 
 
 def read_module(folder: Path) -> tuple[list[Input], list[Output]]:

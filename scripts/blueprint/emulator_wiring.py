@@ -3,7 +3,11 @@
 Everything that makes an emulator run differ from a real one lives here: endpoints, test
 credentials, skip flags, path-style S3. It goes into a generated ``*_override.tf.json`` file that
 git ignores, so the environment's own code never mentions the emulator, and it covers every AWS
-provider configuration of the root, aliases included.
+provider configuration of the root, aliases included, and an S3 backend when the root has one.
+
+The access key picks the emulator account (see ``emulator_ext.account_from_access_key``): a
+rehearsal of staging or prod signs as that environment's own account, so the provider's
+``allowed_account_ids`` check runs for real.
 """
 
 from __future__ import annotations
@@ -36,12 +40,13 @@ def endpoint_services(provider_major: int) -> list[str]:
     return [RENAMED_FROM_V4.get(name, name) for name in ENDPOINT_SERVICES_V3]
 
 
-def provider_settings(endpoint: str, provider_major: int) -> dict[str, Any]:
+def provider_settings(
+    endpoint: str, provider_major: int, access_key: str = TEST_ACCESS_KEY
+) -> dict[str, Any]:
     settings: dict[str, Any] = {
-        "access_key": TEST_ACCESS_KEY,
+        "access_key": access_key,
         "secret_key": TEST_SECRET_KEY,
         "skip_credentials_validation": True,
-        "skip_requesting_account_id": True,
         "skip_metadata_api_check": True,
         "skip_region_validation": True,
         "endpoints": [{name: endpoint for name in endpoint_services(provider_major)}],
@@ -56,19 +61,44 @@ def provider_settings(endpoint: str, provider_major: int) -> dict[str, Any]:
     return settings
 
 
+def s3_backend_settings(endpoint: str, access_key: str, declared: dict[str, Any]) -> dict[str, Any]:
+    """The root's own S3 backend settings plus what points them at the emulator."""
+    return {
+        **declared,
+        "endpoints": {"s3": endpoint, "dynamodb": endpoint, "sts": endpoint, "iam": endpoint},
+        "use_path_style": True,
+        "access_key": access_key,
+        "secret_key": TEST_SECRET_KEY,
+        "skip_credentials_validation": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+        "skip_requesting_account_id": True,
+    }
+
+
 def override_document(
-    aliases: list[str | None], endpoint: str, provider_major: int
+    aliases: list[str | None],
+    endpoint: str,
+    provider_major: int,
+    access_key: str = TEST_ACCESS_KEY,
+    s3_backend: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     configs = []
     for alias in aliases:
-        config = provider_settings(endpoint, provider_major)
+        config = provider_settings(endpoint, provider_major, access_key)
         if alias is not None:
             config["alias"] = alias
         configs.append(config)
-    return {"provider": {"aws": configs}}
+    document: dict[str, Any] = {"provider": {"aws": configs}}
+    if s3_backend is not None:
+        settings = s3_backend_settings(endpoint, access_key, s3_backend)
+        document["terraform"] = [{"backend": [{"s3": [settings]}]}]
+    return document
 
 
-def write_override(root: Path, endpoint: str, provider_major: int) -> Path:
+def write_override(
+    root: Path, endpoint: str, provider_major: int, access_key: str = TEST_ACCESS_KEY
+) -> Path:
     """Write the override for every AWS provider configuration of ``root``; return its path."""
     aliases = hcl.provider_aliases(root, "aws")
     if not aliases:
@@ -76,7 +106,8 @@ def write_override(root: Path, endpoint: str, provider_major: int) -> Path:
             f'{root} has no provider "aws" block to point at the emulator; add one'
         )
     path = root / OVERRIDE_FILE
-    document = override_document(aliases, endpoint, provider_major)
+    s3_backend = hcl.backend_block(root, "s3")
+    document = override_document(aliases, endpoint, provider_major, access_key, s3_backend)
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     return path
 

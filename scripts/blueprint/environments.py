@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from blueprint import hcl
 from blueprint.errors import BlueprintError
@@ -37,12 +38,24 @@ class Environment:
 
     @property
     def uses_emulator(self) -> bool:
+        """Whether the environment always runs on the emulator (others only when rehearsed)."""
         return self.name in EMULATOR_ENVIRONMENTS
 
     @property
-    def asks_before_changes(self) -> bool:
-        """Whether apply and destroy ask for confirmation (unless auto-approved)."""
+    def is_guarded(self) -> bool:
+        """Guarded environments ask before changes and apply only plans saved by ``plan``."""
         return not self.uses_emulator
+
+    def inputs(self) -> dict[str, Any]:
+        return hcl.plain_values(self.tfvars, f"{self.display}/{TFVARS}")
+
+    def allowed_account_ids(self) -> list[str]:
+        return [str(item) for item in self.inputs().get("allowed_account_ids") or []]
+
+    def backend_settings(self) -> dict[str, Any]:
+        """The settings in ``backend.hcl`` (bucket, lock table, region), empty when none."""
+        path = self.backend_config
+        return {} if path is None else hcl.plain_values(path, f"{self.display}/{path.name}")
 
     @property
     def display(self) -> str:

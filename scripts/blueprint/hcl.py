@@ -68,3 +68,28 @@ def provider_aliases(root: Path, provider: str) -> list[str | None]:
                     alias = body.get("alias")
                     aliases.append(None if alias is None else unquote(alias))
     return aliases
+
+
+def backend_block(root: Path, kind: str) -> dict[str, Any] | None:
+    """The settings of the root's ``backend "<kind>"`` block; None when it declares another."""
+    for path in root_files(root):
+        for block in parse_file(path).get("terraform", []):
+            for backend in block.get("backend", []):
+                for name, body in backend.items():
+                    if unquote(name) == kind:
+                        return dict(plain(body))
+    return None
+
+
+def plain_values(path: Path, display: str | None = None) -> dict[str, Any]:
+    """Top-level ``name = value`` pairs of a tfvars or backend file, strings unquoted."""
+    return {key: plain(value) for key, value in parse_file(path, display).items()}
+
+
+def plain(value: Any) -> Any:
+    """A parsed value with the quotes of every string inside it removed."""
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items() if not key.startswith("__")}
+    return unquote(value)

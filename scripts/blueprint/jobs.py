@@ -1,8 +1,10 @@
-"""Plan, apply, destroy and output for one environment: what the CLI commands do.
+"""Plan, apply, destroy, output and bootstrap: what the CLI commands do.
 
-A plan is always saved. ``apply`` uses the saved plan when it was made for the same environment
-from the same code and inputs; otherwise it plans first and shows that plan. Terraform itself
-refuses a saved plan whose state has moved on.
+A plan is always saved. In ``local``, ``apply`` uses the saved plan when it is current and
+otherwise plans first. Staging and prod are guarded: ``apply`` takes only a current plan saved by
+``plan`` for that environment, asks before changing anything (unless auto-approved), and prod
+refuses to destroy or replace a stateful resource unless data loss is explicitly allowed.
+Terraform itself refuses a saved plan whose state has moved on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import click
 from blueprint import workspace as ws
 from blueprint.config import Settings
 from blueprint.errors import BlueprintError
-from blueprint.runner import IsFlagged
+from blueprint.runner import IsFlagged, Outcome
 from blueprint.summary import PlanSummary, summarise
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ PLAN_FILE = "blueprint.tfplan"
 PLAN_RECORD = "blueprint-plan.json"
 APPLY_TIMEOUT_ON_EMULATOR_S = 900.0
 NO_CHANGES = PlanSummary()
+# Environments where destroying or replacing data needs --allow-data-loss.
+DATA_GUARDED_ENVIRONMENTS = frozenset({"prod"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ def _plan_paths(workspace: ws.Workspace) -> tuple[Path, Path]:
 
 
 def _plan_fingerprint(workspace: ws.Workspace) -> str:
-    fingerprint = ws.config_fingerprint(workspace.settings, workspace.environment)
+    fingerprint = ws.config_fingerprint(workspace.settings, workspace.root)
     if workspace.emulator is not None:
         fingerprint += ":" + workspace.emulator.instance_id
     return fingerprint
@@ -54,18 +58,24 @@ def _timeout(workspace: ws.Workspace) -> float | None:
     return APPLY_TIMEOUT_ON_EMULATOR_S if workspace.emulator is not None else None
 
 
-def _fail_on(outcome: Any, what: str, workspace: ws.Workspace) -> None:
+def _fail_on(outcome: Outcome, what: str, workspace: ws.Workspace) -> None:
     if outcome.timed_out:
         raise BlueprintError(
-            f"terraform {what} of {workspace.environment.display} was stopped after "
+            f"terraform {what} of {workspace.label} was stopped after "
             f"{_timeout(workspace):.0f}s while waiting on {outcome.waiting_on or 'no resource'}; "
-            "the emulator may lack an API call it needs (see its log with TF_LOG=DEBUG)"
+            "the emulator may lack an API call it needs (rerun with TF_LOG=DEBUG to see it)"
         )
-    if outcome.returncode not in (0, 2):
+    if outcome.returncode in (0, 2):
+        return
+    if outcome.error and "Saved plan is stale" in outcome.error:
         raise BlueprintError(
-            f"terraform {what} failed for {workspace.environment.display} "
-            f"(exit {outcome.returncode}); see the output above"
+            f"the saved plan of {workspace.label} is stale: the state changed since it was "
+            f"made; run 'make plan ENV={workspace.environment.name}' again"
         )
+    detail = outcome.error or "see the output above"
+    raise BlueprintError(
+        f"terraform {what} failed for {workspace.label} (exit {outcome.returncode}): {detail}"
+    )
 
 
 def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
@@ -74,7 +84,7 @@ def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
     outcome = workspace.runner.stream(
         "plan",
         input=False,
-        out=str(plan_file.relative_to(workspace.environment.root)),
+        out=str(plan_file),
         destroy=IsFlagged if destroy else None,
         detailed_exitcode=IsFlagged,
         timeout_s=_timeout(workspace),
@@ -87,6 +97,7 @@ def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
     record.write_text(
         json.dumps({
             "environment": workspace.environment.name,
+            "label": workspace.label,
             "fingerprint": _plan_fingerprint(workspace),
             "destroy": destroy,
             "has_changes": summary.has_changes,
@@ -100,22 +111,28 @@ def saved_plan(workspace: ws.Workspace, destroy: bool = False) -> Path | None:
     """The saved plan when it is current for this environment and has changes, else None.
 
     A plan with no changes is never reused: Terraform checks a saved plan against the state only
-    when it applies one, so a stale "no changes" would hide what changed since.
+    when it applies one, so a stale "no changes" would hide what changed since. A plan made for
+    another environment is an error, not a reason to plan again.
     """
     plan_file, record_path = _plan_paths(workspace)
     try:
         record = json.loads(record_path.read_text())
     except (OSError, ValueError):
         return None
+    if record.get("environment") != workspace.environment.name:
+        raise BlueprintError(
+            f"the saved plan in {workspace.data_dir} was made for {record.get('environment')!r}, "
+            f"not {workspace.environment.name!r}; delete it and run "
+            f"'make plan ENV={workspace.environment.name}'"
+        )
     current = (
         plan_file.is_file()
-        and record.get("environment") == workspace.environment.name
         and record.get("fingerprint") == _plan_fingerprint(workspace)
         and record.get("destroy", False) == destroy
         and record.get("has_changes", False)
     )
     if not current:
-        log.info("the saved plan is out of date (code, inputs or emulator changed); planning again")
+        log.info("the saved plan is out of date (code, inputs or emulator changed since)")
     return plan_file if current else None
 
 
@@ -125,7 +142,7 @@ def discard_plan(workspace: ws.Workspace) -> None:
 
 
 def report_plan(workspace: ws.Workspace, summary: PlanSummary, seconds: float) -> None:
-    log.info("plan %s: %s (%.1fs)", workspace.environment.display, summary.counts(), seconds)
+    log.info("plan %s: %s (%.1fs)", workspace.label, summary.counts(), seconds)
     for address in summary.stateful_at_risk:
         message = f"DATA AT RISK: {address} will be destroyed or replaced"
         log.warning(click.style(message, fg="red") if sys.stderr.isatty() else message)
@@ -139,55 +156,94 @@ def plan(settings: Settings, name: str, destroy: bool = False) -> PlanResult:
     return result
 
 
+def _check_data_loss(workspace: ws.Workspace, summary: PlanSummary) -> None:
+    name = workspace.environment.name
+    if (
+        name in DATA_GUARDED_ENVIRONMENTS
+        and summary.stateful_at_risk
+        and not (workspace.settings.allow_data_loss)
+    ):
+        raise BlueprintError(
+            f"the plan destroys or replaces data in {name}: "
+            f"{', '.join(summary.stateful_at_risk)}; if that is intended, run again with "
+            "ALLOW_DATA_LOSS=1 (or --allow-data-loss)"
+        )
+
+
 def _confirm(workspace: ws.Workspace, summary: PlanSummary, verb: str) -> None:
-    environment = workspace.environment
-    if not environment.asks_before_changes or workspace.settings.auto_approve:
+    if not workspace.environment.is_guarded or workspace.settings.auto_approve:
         return
     if not sys.stdin.isatty():
         raise BlueprintError(
-            f"{verb} of {environment.display} needs confirmation and there is no terminal; "
+            f"{verb} of {workspace.label} needs confirmation and there is no terminal; "
             "set AUTO_APPROVE=1 (or --auto-approve) for automation"
         )
     click.confirm(
-        f"{verb} {environment.display}: {summary.counts()}. Go ahead?", abort=True, err=True
+        f"{verb} {workspace.label} in account {workspace.account}: {summary.counts()}. Go ahead?",
+        abort=True,
+        err=True,
     )
 
 
-def _apply(settings: Settings, name: str, destroy: bool) -> PlanSummary:
+def apply_workspace(
+    workspace: ws.Workspace, destroy: bool, saved_only: bool = False, confirmed: bool = False
+) -> PlanSummary:
     verb = "destroy" if destroy else "apply"
     started = time.monotonic()
-    workspace = ws.prepare(settings, name)
     plan_file = saved_plan(workspace, destroy=destroy)
+    if plan_file is None and saved_only:
+        # Without a reviewed plan there is nothing to apply; a fresh plan only tells whether
+        # there was anything to review, and is thrown away either way.
+        fresh = make_plan(workspace, destroy=destroy)
+        discard_plan(workspace)
+        if not fresh.summary.has_changes:
+            log.info("%s %s: no changes", verb, workspace.label)
+            return fresh.summary
+        name = workspace.environment.name
+        raise BlueprintError(
+            f"{workspace.label} applies only a current plan saved by 'make plan ENV={name}' "
+            f"and there are changes to review ({fresh.summary.counts()}); run it, then apply"
+        )
     if plan_file is None:
         result = make_plan(workspace, destroy=destroy)
         plan_file, summary = result.plan_file, result.summary
     else:
-        log.info("using the saved plan %s", plan_file.relative_to(workspace.settings.project_root))
+        log.info("using the saved plan %s", plan_file)
         summary = summarise(ws.show_json(workspace, plan_file))
     report_plan(workspace, summary, time.monotonic() - started)
     if not summary.has_changes:
         discard_plan(workspace)
-        log.info("%s %s: no changes (%.1fs)", verb, workspace.environment.display,
-                 time.monotonic() - started)  # fmt: skip
         return summary
-    _confirm(workspace, summary, verb)
+    _check_data_loss(workspace, summary)
+    if not confirmed:
+        _confirm(workspace, summary, verb)
     outcome = workspace.runner.stream(
         "apply", str(plan_file), input=False, timeout_s=_timeout(workspace)
     )
     discard_plan(workspace)
     ws.record_local_state(workspace)
     _fail_on(outcome, verb, workspace)
-    log.info("%s %s: %s (%.1fs)", verb, workspace.environment.display, summary.done(),
+    log.info("%s %s: %s (%.1fs)", verb, workspace.label, summary.done(),
              time.monotonic() - started)  # fmt: skip
     return summary
 
 
 def apply(settings: Settings, name: str) -> PlanSummary:
-    return _apply(settings, name, destroy=False)
+    workspace = ws.prepare(settings, name)
+    return apply_workspace(workspace, destroy=False, saved_only=workspace.environment.is_guarded)
 
 
 def destroy(settings: Settings, name: str) -> PlanSummary:
-    return _apply(settings, name, destroy=True)
+    return apply_workspace(ws.prepare(settings, name), destroy=True)
+
+
+def bootstrap(settings: Settings, name: str) -> dict[str, str]:
+    """Create (or converge) the state backend of ``name``'s account; return backend settings."""
+    workspace = ws.prepare_bootstrap(settings, name)
+    apply_workspace(workspace, destroy=False)
+    (workspace.root / ws.IMPORTS_FILE).unlink(missing_ok=True)
+    backend = workspace.environment.backend_settings()
+    return {key: str(backend[key]) for key in ("bucket", "dynamodb_table", "region")}
 
 
 def outputs(settings: Settings, name: str) -> dict[str, Any]:
@@ -195,9 +251,18 @@ def outputs(settings: Settings, name: str) -> dict[str, Any]:
     workspace = ws.prepare(settings, name)
     outcome = workspace.runner.capture("output", json=IsFlagged, no_color=IsFlagged)
     if outcome.returncode != 0:
-        raise BlueprintError(f"terraform output failed for {workspace.environment.display}")
+        raise BlueprintError(f"terraform output failed for {workspace.label}")
     values = json.loads(outcome.stdout or "{}")
     return {
         key: "(sensitive)" if item.get("sensitive") else item.get("value")
         for key, item in values.items()
     }
+
+
+def drift(settings: Settings, names: list[str]) -> dict[str, str]:
+    """Plan each environment; say which match their code ("in sync") and which have drifted."""
+    results = {}
+    for name in names:
+        result = plan(settings, name)
+        results[name] = "drifted" if result.summary.has_changes else "in sync"
+    return results

@@ -34,6 +34,8 @@ __all__ = ["IsFlagged", "Outcome", "TerraformRunner"]
 
 # "module.x.aws_kinesis_stream.this: Still creating... [00m10s elapsed]"
 WAITING_LINE = re.compile(r"^(?P<address>\S+): Still (?P<verb>[a-z]+)\.\.\.")
+# "│ Error: Saved plan is stale", with or without the box drawing
+ERROR_LINE = re.compile(r"^[│ ]*(?P<error>Error: .+)$")
 INTERRUPT_GRACE_S = 60.0
 
 
@@ -46,6 +48,7 @@ class Outcome:
     stderr: str = ""
     waiting_on: str | None = None
     timed_out: bool = False
+    error: str | None = None
 
 
 class TerraformRunner:
@@ -107,8 +110,8 @@ class TerraformRunner:
             bufsize=1,
             start_new_session=True,
         )
-        waiting: dict[str, str | None] = {"on": None}
-        pump = threading.Thread(target=_copy_lines, args=(process, out, waiting), daemon=True)
+        seen: dict[str, str | None] = {"on": None, "error": None}
+        pump = threading.Thread(target=_copy_lines, args=(process, out, seen), daemon=True)
         pump.start()
         timed_out = _wait(process, timeout_s)
         pump.join()
@@ -116,21 +119,24 @@ class TerraformRunner:
             argv,
             process.returncode,
             time.monotonic() - started,
-            waiting_on=waiting["on"],
+            waiting_on=seen["on"],
             timed_out=timed_out,
+            error=seen["error"],
         )
 
 
-def _copy_lines(
-    process: subprocess.Popen[str], out: IO[str], waiting: dict[str, str | None]
-) -> None:
+def _copy_lines(process: subprocess.Popen[str], out: IO[str], seen: dict[str, str | None]) -> None:
+    """Copy Terraform's output; note the last resource it waited on and its first error."""
     assert process.stdout is not None
     for line in process.stdout:
         out.write(line)
         out.flush()
         match = WAITING_LINE.match(line)
         if match:
-            waiting["on"] = match["address"]
+            seen["on"] = match["address"]
+        error = ERROR_LINE.match(line.rstrip())
+        if error and seen["error"] is None:
+            seen["error"] = error["error"].strip()
 
 
 def _interrupt(process: subprocess.Popen[str]) -> None:

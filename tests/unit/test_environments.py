@@ -52,8 +52,8 @@ def test_environment_input_must_match_the_folder(project: Path) -> None:
 def test_only_local_uses_the_emulator(project: Path) -> None:
     local = environments.load(project / "envs", "local")
     prod = environments.load(project / "envs", "prod")
-    assert local.uses_emulator and not local.asks_before_changes
-    assert not prod.uses_emulator and prod.asks_before_changes
+    assert local.uses_emulator and not local.is_guarded
+    assert not prod.uses_emulator and prod.is_guarded
 
 
 def test_environments_share_their_code(project: Path) -> None:
