@@ -9,3 +9,12 @@ services = {
     event_stream_retention_hours = 48
   }
 }
+
+database = {
+  multi_az                    = false
+  deletion_protection         = false
+  skip_final_snapshot         = true
+  backup_retention_days       = 1
+  secret_recovery_window_days = 0
+  apply_immediately           = true
+}

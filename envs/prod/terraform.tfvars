@@ -11,3 +11,15 @@ services = {
     event_stream_retention_hours = 168
   }
 }
+
+network = {
+  create_nat_gateway = true
+  enable_flow_logs   = true
+}
+
+database = {
+  instance_class            = "db.m7g.large"
+  allocated_storage_gib     = 100
+  max_allocated_storage_gib = 500
+  backup_retention_days     = 14
+}

@@ -23,3 +23,32 @@ module "event_stream" {
   retention_period_hours = each.value.event_stream_retention_hours
   tags                   = { service = each.key }
 }
+
+module "network" {
+  source = "../../modules/network"
+
+  name               = local.name_prefix
+  cidr_block         = var.network.cidr_block
+  availability_zones = var.network.availability_zones
+  create_nat_gateway = var.network.create_nat_gateway
+  enable_flow_logs   = var.network.enable_flow_logs
+}
+
+module "database" {
+  source = "../../modules/rds_postgres"
+
+  identifier                     = local.name_prefix
+  vpc_id                         = module.network.vpc_id
+  subnet_ids                     = module.network.private_subnet_ids
+  allowed_security_group_ids     = { services = module.network.service_security_group_id }
+  master_password                = var.database_master_password
+  instance_class                 = var.database.instance_class
+  allocated_storage              = var.database.allocated_storage_gib
+  max_allocated_storage          = var.database.max_allocated_storage_gib
+  multi_az                       = var.database.multi_az
+  deletion_protection            = var.database.deletion_protection
+  skip_final_snapshot            = var.database.skip_final_snapshot
+  backup_retention_period        = var.database.backup_retention_days
+  secret_recovery_window_in_days = var.database.secret_recovery_window_days
+  apply_immediately              = var.database.apply_immediately
+}

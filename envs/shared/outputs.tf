@@ -7,3 +7,18 @@ output "event_streams" {
   description = "Event stream of each service, by service name."
   value       = { for name, stream in module.event_stream : name => stream.stream_name }
 }
+
+output "vpc_id" {
+  description = "The environment's VPC."
+  value       = module.network.vpc_id
+}
+
+output "database_endpoint" {
+  description = "Address and port of the PostgreSQL database."
+  value       = module.database.endpoint
+}
+
+output "database_secret_arn" {
+  description = "Secrets Manager secret with the database's connection details and password."
+  value       = module.database.secret_arn
+}

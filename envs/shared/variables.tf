@@ -87,3 +87,45 @@ variable "services" {
     error_message = "service names must be 2-21 characters of a-z, 0-9 and '-', starting with a-z."
   }
 }
+
+variable "network" {
+  description = <<-EOT
+    The environment's VPC: address range, zones (empty: the region's first two), one NAT gateway
+    for private subnets to reach the internet, and VPC flow logs.
+  EOT
+  type = object({
+    cidr_block         = optional(string, "10.0.0.0/16")
+    availability_zones = optional(list(string), [])
+    create_nat_gateway = optional(bool, false)
+    enable_flow_logs   = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "database" {
+  description = <<-EOT
+    Size and safety of the environment's PostgreSQL database. The defaults are prod's: multi-AZ,
+    deletion protection, a final snapshot; disposable environments turn them off explicitly.
+  EOT
+  type = object({
+    instance_class              = optional(string, "db.t4g.micro")
+    allocated_storage_gib       = optional(number, 20)
+    max_allocated_storage_gib   = optional(number, 100)
+    multi_az                    = optional(bool, true)
+    deletion_protection         = optional(bool, true)
+    skip_final_snapshot         = optional(bool, false)
+    backup_retention_days       = optional(number, 7)
+    secret_recovery_window_days = optional(number, 30)
+    apply_immediately           = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "database_master_password" {
+  description = <<-EOT
+    Initial master password of the database. Never typed or stored in a file: the glue passes a
+    fresh random value through the environment on every run, and it is used only at creation.
+  EOT
+  type        = string
+  sensitive   = true
+}

@@ -9,3 +9,16 @@ services = {
     event_stream_retention_hours = 72
   }
 }
+
+network = {
+  enable_flow_logs = true
+}
+
+database = {
+  multi_az                    = false
+  deletion_protection         = false
+  skip_final_snapshot         = true
+  backup_retention_days       = 3
+  secret_recovery_window_days = 0
+  apply_immediately           = true
+}

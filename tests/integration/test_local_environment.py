@@ -60,7 +60,34 @@ def check_event_stream(aws: Callable[[str], Any], name: str) -> None:
     assert stream["KeyId"] == "alias/aws/kinesis"
 
 
-def test_apply_replan_destroy(local: Settings) -> None:
+def check_database(aws: Callable[[str], Any], outputs: dict[str, Any]) -> str:
+    """Check the instance and its secret; return the password so the caller can hunt for it."""
+    (instance,) = aws("rds").describe_db_instances()["DBInstances"]
+    assert instance["StorageEncrypted"] is True
+    assert instance["PubliclyAccessible"] is False
+    assert instance["BackupRetentionPeriod"] == 1
+    assert instance["IAMDatabaseAuthenticationEnabled"] is True
+    ec2 = aws("ec2")
+    subnets = {s["SubnetIdentifier"] for s in instance["DBSubnetGroup"]["Subnets"]}
+    described = ec2.describe_subnets(SubnetIds=sorted(subnets))["Subnets"]
+    assert all(not subnet["MapPublicIpOnLaunch"] for subnet in described), "public subnet"
+    (group_id,) = [g["VpcSecurityGroupId"] for g in instance["VpcSecurityGroups"]]
+    (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+    services = ec2.describe_security_groups(
+        Filters=[{"Name": "group-name", "Values": ["blueprint-local-service*"]}]
+    )["SecurityGroups"]
+    assert services, "the services' security group is missing"
+    for rule in group["IpPermissions"]:
+        assert rule["IpRanges"] == [] and rule.get("Ipv6Ranges", []) == []
+        assert {pair["GroupId"] for pair in rule["UserIdGroupPairs"]} == {services[0]["GroupId"]}
+        assert (rule["FromPort"], rule["ToPort"]) == (5432, 5432)
+    secret = aws("secretsmanager").get_secret_value(SecretId=outputs["database_secret_arn"])
+    document = json.loads(secret["SecretString"])
+    assert document["host"] == instance["Endpoint"]["Address"]
+    return str(document["password"])
+
+
+def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     jobs.apply(local, "local")
     aws = client(local)
     outputs = jobs.outputs(local, "local")
@@ -72,11 +99,19 @@ def test_apply_replan_destroy(local: Settings) -> None:
     expected = {"environment": "local", "owner": "platform-team", "service": "orders"}
     assert {t["Key"]: t["Value"] for t in tags["Tags"]}.items() >= expected.items()
 
+    password = check_database(aws, outputs)
+
     assert not jobs.plan(local, "local").summary.has_changes, "second plan must be empty"
 
     jobs.destroy(local, "local")
     assert aws("s3").list_buckets()["Buckets"] == []
     assert aws("kinesis").list_streams()["StreamNames"] == []
+    assert aws("rds").describe_db_instances()["DBInstances"] == []
+    assert aws("rds").describe_db_snapshots()["DBSnapshots"] == []
+    assert aws("secretsmanager").list_secrets()["SecretList"] == []
+    printed = capsys.readouterr()
+    assert password not in printed.out + printed.err, "the database password was printed"
+    assert password not in local.emulator_paths.log_file.read_text()
     state = json.loads((local.project_root / "envs/local/terraform.tfstate").read_text())
     assert state["resources"] == []
 

@@ -5,6 +5,7 @@ loopback: any call the provider or Terraform made to a real AWS endpoint, a regi
 address would fail there, and so would the run.
 """
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -48,5 +49,6 @@ def test_local_lifecycle_runs_with_loopback_only(settings: Settings) -> None:
     )
     assert (settings.project_root / "interfaces").read_text().split() == ["lo:"]
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "apply envs/local: 4 added" in result.stderr
-    assert "destroy envs/local: 0 added, 0 changed, 4 destroyed" in result.stderr
+    added = re.search(r"apply envs/local: (\d+) added", result.stderr)
+    assert added and int(added[1]) > 0, result.stderr[-3000:]
+    assert f"destroy envs/local: 0 added, 0 changed, {added[1]} destroyed" in result.stderr
