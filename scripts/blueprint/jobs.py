@@ -67,6 +67,11 @@ def _fail_on(outcome: Outcome, what: str, workspace: ws.Workspace) -> None:
         )
     if outcome.returncode in (0, 2):
         return
+    if outcome.error and "Error acquiring the state lock" in outcome.error:
+        raise BlueprintError(
+            f"the state of {workspace.label} is locked by another Terraform run; wait for it to "
+            "finish, or if it died, release the lock with 'terraform force-unlock' (ID above)"
+        )
     if outcome.error and "Saved plan is stale" in outcome.error:
         raise BlueprintError(
             f"the saved plan of {workspace.label} is stale: the state changed since it was "

@@ -286,6 +286,8 @@ def prepare_bootstrap(settings: Settings, name: str) -> Workspace:
         )
     inputs = bootstrap_inputs(environment)
     root = settings.project_root / BOOTSTRAP_ROOT
+    if not root.is_dir():
+        raise BlueprintError(f"{root} is missing; it holds the state backend's Terraform root")
     tools, info, extra_env = _start(settings, environment, root)
     rehearsal = info is not None
     folder = settings.home / "bootstrap" / (f"{name}-rehearsal" if rehearsal else name)

@@ -1,6 +1,7 @@
 """The local environment, applied for real to the emulator and checked through boto3."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -132,7 +133,10 @@ def test_state_from_a_restarted_emulator_is_set_aside(local: Settings) -> None:
 def without_streams(settings: Settings) -> None:
     """Drop the services, whose streams take ~40 s each to create on the emulator."""
     tfvars = settings.project_root / "envs/local/terraform.tfvars"
-    tfvars.write_text(tfvars.read_text().split("services")[0] + "services = {}\n")
+    block = re.compile(r"services = \{.*?\n\}\n", re.S)
+    text, found = block.subn("services = {}\n", tfvars.read_text(), count=1)
+    assert found == 1
+    tfvars.write_text(text)
 
 
 def test_apply_uses_a_current_saved_plan_only(
