@@ -6,6 +6,8 @@ enable_force_destroy = true
 
 services = {
   orders = {
+    min_instances                = 1
+    max_instances                = 2
     event_stream_retention_hours = 48
   }
 }

@@ -7,6 +7,9 @@ files_noncurrent_version_expiration_days = 365
 
 services = {
   orders = {
+    instance_type                = "t3.medium"
+    min_instances                = 2
+    max_instances                = 6
     event_stream_shard_count     = 2
     event_stream_retention_hours = 168
   }

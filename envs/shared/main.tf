@@ -14,16 +14,6 @@ module "files_bucket" {
   enable_force_destroy               = var.enable_force_destroy
 }
 
-module "event_stream" {
-  source   = "../../modules/kinesis_stream"
-  for_each = var.services
-
-  name                   = "${local.name_prefix}-${each.key}-events"
-  shard_count            = each.value.event_stream_shard_count
-  retention_period_hours = each.value.event_stream_retention_hours
-  tags                   = { service = each.key }
-}
-
 module "network" {
   source = "../../modules/network"
 
@@ -51,4 +41,30 @@ module "database" {
   backup_retention_period        = var.database.backup_retention_days
   secret_recovery_window_in_days = var.database.secret_recovery_window_days
   apply_immediately              = var.database.apply_immediately
+}
+
+module "service" {
+  source   = "../../modules/microservice"
+  for_each = var.services
+
+  name = "${local.name_prefix}-${each.key}"
+  network = {
+    vpc_id                          = module.network.vpc_id
+    private_subnet_ids              = module.network.private_subnet_ids
+    public_subnet_ids               = module.network.public_subnet_ids
+    service_security_group_id       = module.network.service_security_group_id
+    load_balancer_security_group_id = module.network.load_balancer_security_group_id
+  }
+  files_bucket = {
+    name = module.files_bucket.bucket_name
+    arn  = module.files_bucket.bucket_arn
+  }
+  database = {
+    endpoint   = module.database.endpoint
+    secret_arn = module.database.secret_arn
+  }
+  sizing                = each.value
+  certificate_arn       = var.certificate_arn
+  environment_variables = { ENVIRONMENT = var.environment }
+  tags                  = { service = each.key }
 }

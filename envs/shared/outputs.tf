@@ -5,7 +5,7 @@ output "files_bucket_name" {
 
 output "event_streams" {
   description = "Event stream of each service, by service name."
-  value       = { for name, stream in module.event_stream : name => stream.stream_name }
+  value       = { for name, service in module.service : name => service.event_stream_name }
 }
 
 output "vpc_id" {
@@ -21,4 +21,9 @@ output "database_endpoint" {
 output "database_secret_arn" {
   description = "Secrets Manager secret with the database's connection details and password."
   value       = module.database.secret_arn
+}
+
+output "service_urls" {
+  description = "Load balancer URL of each service, by service name."
+  value       = { for name, service in module.service : name => service.endpoint_url }
 }

@@ -72,10 +72,14 @@ variable "files_noncurrent_version_expiration_days" {
 
 variable "services" {
   description = <<-EOT
-    The microservices of the environment, by name: each gets its own event stream. Adding a
-    service is a few lines here, not new code.
+    The microservices of the environment, by name, with their sizing: each gets an Elastic
+    Beanstalk environment, an event stream and a prefix in the files bucket. Adding a service is
+    a few lines here, not new code.
   EOT
   type = map(object({
+    instance_type                = optional(string, "t3.small")
+    min_instances                = optional(number, 2)
+    max_instances                = optional(number, 4)
     event_stream_shard_count     = optional(number, 1)
     event_stream_retention_hours = optional(number, 24)
   }))
@@ -128,4 +132,10 @@ variable "database_master_password" {
   EOT
   type        = string
   sensitive   = true
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for the services' HTTPS listeners; null serves HTTP only."
+  type        = string
+  default     = null
 }

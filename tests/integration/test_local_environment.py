@@ -88,6 +88,34 @@ def check_database(aws: Callable[[str], Any], outputs: dict[str, Any]) -> str:
     return str(document["password"])
 
 
+def check_service(aws: Callable[[str], Any], outputs: dict[str, Any], password: str) -> None:
+    eb = aws("elasticbeanstalk")
+    (environment,) = eb.describe_environments(EnvironmentNames=["blueprint-local-orders"])[
+        "Environments"
+    ]
+    assert environment["Status"] == "Ready"
+    (configuration,) = eb.describe_configuration_settings(
+        ApplicationName=environment["ApplicationName"],
+        EnvironmentName=environment["EnvironmentName"],
+    )["ConfigurationSettings"]
+    options = {
+        (item["Namespace"], item["OptionName"]): item.get("Value")
+        for item in configuration["OptionSettings"]
+    }
+    assert options[("aws:autoscaling:launchconfiguration", "DisableIMDSv1")] == "true"
+    assert options[("aws:autoscaling:asg", "MinSize")] == "1"
+    assert options[("aws:elasticbeanstalk:environment", "LoadBalancerType")] == "application"
+    variables = {
+        name: value
+        for (namespace, name), value in options.items()
+        if namespace == "aws:elasticbeanstalk:application:environment"
+    }
+    assert variables["KINESIS_STREAM_NAME"] == outputs["event_streams"]["orders"]
+    assert variables["S3_BUCKET"] == outputs["files_bucket_name"]
+    assert variables["DATABASE_SECRET_ARN"] == outputs["database_secret_arn"]
+    assert all(password not in str(value) for value in options.values()), "secret in settings"
+
+
 def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     jobs.apply(local, "local")
     aws = client(local)
@@ -101,6 +129,7 @@ def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str
     assert {t["Key"]: t["Value"] for t in tags["Tags"]}.items() >= expected.items()
 
     password = check_database(aws, outputs)
+    check_service(aws, outputs, password)
 
     assert not jobs.plan(local, "local").summary.has_changes, "second plan must be empty"
 
@@ -110,6 +139,12 @@ def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str
     assert aws("rds").describe_db_instances()["DBInstances"] == []
     assert aws("rds").describe_db_snapshots()["DBSnapshots"] == []
     assert aws("secretsmanager").list_secrets()["SecretList"] == []
+    live = [
+        e for e in aws("elasticbeanstalk").describe_environments()["Environments"]
+        if e["Status"] != "Terminated"
+    ]  # fmt: skip
+    assert live == []
+    assert aws("elasticbeanstalk").describe_applications()["Applications"] == []
     printed = capsys.readouterr()
     assert password not in printed.out + printed.err, "the database password was printed"
     assert password not in local.emulator_paths.log_file.read_text()

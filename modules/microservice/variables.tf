@@ -1,0 +1,66 @@
+variable "name" {
+  description = "Name of the service, unique in its environment; prefixes everything it owns."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.name))
+    error_message = "name must be 2-31 characters of a-z, 0-9 and '-', starting with a-z."
+  }
+}
+
+variable "network" {
+  description = "Where the service runs: the network module's VPC, subnets and security groups."
+  type = object({
+    vpc_id                          = string
+    private_subnet_ids              = list(string)
+    public_subnet_ids               = list(string)
+    service_security_group_id       = string
+    load_balancer_security_group_id = string
+  })
+}
+
+variable "files_bucket" {
+  description = "The environment's files bucket; the service owns the prefix named after it."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "database" {
+  description = "The environment's database: endpoint, and the secret the service reads."
+  type = object({
+    endpoint   = string
+    secret_arn = string
+  })
+}
+
+variable "sizing" {
+  description = "Capacity of the service: instance type, Auto Scaling bounds, event stream."
+  type = object({
+    instance_type                = optional(string, "t3.small")
+    min_instances                = optional(number, 2)
+    max_instances                = optional(number, 4)
+    event_stream_shard_count     = optional(number, 1)
+    event_stream_retention_hours = optional(number, 24)
+  })
+  default = {}
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for HTTPS on the load balancer; null serves HTTP only."
+  type        = string
+  default     = null
+}
+
+variable "environment_variables" {
+  description = "Extra plain settings for the service. Never secrets: those go to Secrets Manager."
+  type        = map(string)
+  default     = {}
+}
+
+variable "tags" {
+  description = "Tags for every resource of the service, merged over the provider's default tags."
+  type        = map(string)
+  default     = {}
+}
