@@ -1,6 +1,7 @@
 # Runs on the local AWS emulator (moto on 127.0.0.1); `make apply` wires the endpoints.
 environment          = "local"
 region               = "us-east-1"
+lambda_runtime       = "python3.8"
 owner                = "platform-team"
 enable_force_destroy = true
 

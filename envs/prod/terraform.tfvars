@@ -1,6 +1,7 @@
 environment                              = "prod"
 region                                   = "eu-west-1"
 allowed_account_ids                      = ["222222222222"]
+lambda_runtime                           = "python3.12"
 owner                                    = "platform-team"
 enable_force_destroy                     = false
 files_noncurrent_version_expiration_days = 365

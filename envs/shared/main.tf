@@ -63,8 +63,87 @@ module "service" {
     endpoint   = module.database.endpoint
     secret_arn = module.database.secret_arn
   }
+  event_archiver        = merge(var.lambda_packages["event_archiver"], { runtime = var.lambda_runtime })
+  failure_queue_arn     = aws_sqs_queue.lambda_failures.arn
   sizing                = each.value
   certificate_arn       = var.certificate_arn
   environment_variables = { ENVIRONMENT = var.environment }
   tags                  = { service = each.key }
+}
+
+# Receives what the Lambda functions failed on after every retry, for a person to look at.
+resource "aws_sqs_queue" "lambda_failures" {
+  name                      = "${local.name_prefix}-lambda-failures"
+  message_retention_seconds = 1209600
+  kms_master_key_id         = "alias/aws/sqs"
+  tags                      = { service = "platform" }
+}
+
+module "scheduled_sweeper" {
+  source = "../../modules/lambda_function"
+
+  function_name    = "${local.name_prefix}-scheduled-sweeper"
+  description      = "Nightly: deletes files under tmp/ older than 7 days."
+  zip_path         = var.lambda_packages["scheduled_sweeper"].zip_path
+  source_code_hash = var.lambda_packages["scheduled_sweeper"].source_code_hash
+  runtime          = var.lambda_runtime
+  timeout          = 300
+
+  environment_variables = {
+    SWEEP_BUCKET       = module.files_bucket.bucket_name
+    SWEEP_PREFIX       = "tmp/"
+    SWEEP_MAX_AGE_DAYS = "7"
+  }
+
+  policy_statements = [
+    {
+      sid       = "ListFiles"
+      actions   = ["s3:ListBucket"]
+      resources = [module.files_bucket.bucket_arn]
+    },
+    {
+      sid       = "DeleteScratchFiles"
+      actions   = ["s3:DeleteObject"]
+      resources = ["${module.files_bucket.bucket_arn}/tmp/*"]
+    },
+  ]
+
+  create_schedule_trigger = true
+  schedule_expression     = "cron(0 2 * * ? *)"
+  dead_letter_target_arn  = aws_sqs_queue.lambda_failures.arn
+  tags                    = { service = "platform" }
+}
+
+module "image_thumbnailer" {
+  source = "../../modules/lambda_function"
+
+  function_name    = "${local.name_prefix}-image-thumbnailer"
+  description      = "Writes thumbnails/ copies of images uploaded to uploads/."
+  zip_path         = var.lambda_packages["image_thumbnailer"].zip_path
+  source_code_hash = var.lambda_packages["image_thumbnailer"].source_code_hash
+  runtime          = var.lambda_runtime
+  memory_size      = 1024
+  timeout          = 60
+
+  # Bounds the cost of an upload burst; S3 retries throttled invocations.
+  reserved_concurrent_executions = 10
+
+  environment_variables = {
+    SOURCE_PREFIX    = "uploads/"
+    THUMBNAIL_PREFIX = "thumbnails/"
+  }
+
+  policy_statements = [
+    {
+      sid       = "WriteThumbnails"
+      actions   = ["s3:PutObject"]
+      resources = ["${module.files_bucket.bucket_arn}/thumbnails/*"]
+    },
+  ]
+
+  create_s3_trigger      = true
+  s3_bucket_name         = module.files_bucket.bucket_name
+  s3_filter_prefix       = "uploads/"
+  dead_letter_target_arn = aws_sqs_queue.lambda_failures.arn
+  tags                   = { service = "platform" }
 }

@@ -139,3 +139,27 @@ variable "certificate_arn" {
   type        = string
   default     = null
 }
+
+variable "lambda_runtime" {
+  description = <<-EOT
+    Python runtime of the Lambda functions, such as python3.12. AWS provider 3.39 knows runtimes
+    only up to python3.8; runs on the emulator with that provider use python3.8 whatever this says.
+  EOT
+  type        = string
+
+  validation {
+    condition     = can(regex("^python3\\.[0-9]+$", var.lambda_runtime))
+    error_message = "lambda_runtime must look like python3.12."
+  }
+}
+
+variable "lambda_packages" {
+  description = <<-EOT
+    The packaged functions of lambda_src by name: zip path and hash. Written by the glue before
+    every plan (blueprint_lambda.auto.tfvars.json); not set by hand.
+  EOT
+  type = map(object({
+    zip_path         = string
+    source_code_hash = string
+  }))
+}

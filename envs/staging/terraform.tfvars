@@ -1,6 +1,7 @@
 environment          = "staging"
 region               = "eu-west-1"
 allowed_account_ids  = ["111111111111"]
+lambda_runtime       = "python3.12"
 owner                = "platform-team"
 enable_force_destroy = true
 

@@ -1,5 +1,5 @@
-# One microservice: its event stream, its Elastic Beanstalk environment, its prefix in the files
-# bucket and access to the environment's database. The database is shared per environment, one
+# One microservice: its event stream with a Lambda that archives the events, its Elastic Beanstalk
+# environment, its prefix in the files bucket and access to the environment's database. The database is shared per environment, one
 # instance with a schema per service, which keeps a small platform affordable.
 locals {
   tags         = merge({ service = var.name }, var.tags)
@@ -35,4 +35,41 @@ module "service" {
   database_secret_arn              = var.database.secret_arn
   environment_variables            = var.environment_variables
   tags                             = local.tags
+}
+
+module "event_archiver" {
+  source = "../lambda_function"
+
+  function_name    = "${var.name}-event-archiver"
+  description      = "Archives the events of ${var.name} to S3, partitioned by day."
+  zip_path         = var.event_archiver.zip_path
+  source_code_hash = var.event_archiver.source_code_hash
+  runtime          = var.event_archiver.runtime
+  memory_size      = 256
+  timeout          = 60
+
+  environment_variables = {
+    ARCHIVE_BUCKET = var.files_bucket.name
+    ARCHIVE_PREFIX = "${local.files_prefix}events/"
+    # Provider 3.39 cannot turn on partial batch responses for the mapping (see the
+    # lambda_function README), so a batch with a bad record raises and is bisected instead.
+    REPORT_BATCH_ITEM_FAILURES = "false"
+  }
+
+  policy_statements = [
+    {
+      sid       = "WriteEventArchive"
+      actions   = ["s3:PutObject"]
+      resources = ["${var.files_bucket.arn}/${local.files_prefix}events/*"]
+    },
+  ]
+
+  create_kinesis_trigger             = true
+  kinesis_stream_arn                 = module.events.stream_arn
+  kinesis_batch_size                 = 500
+  kinesis_starting_position          = "TRIM_HORIZON"
+  kinesis_maximum_retry_attempts     = 5
+  kinesis_on_failure_destination_arn = var.failure_queue_arn
+
+  tags = local.tags
 }

@@ -27,3 +27,8 @@ output "instance_role_name" {
   description = "IAM role of the service's instances, for grants beyond the module's own."
   value       = module.service.instance_role_name
 }
+
+output "event_archiver_function_name" {
+  description = "Name of the Lambda function that archives the service's events."
+  value       = module.event_archiver.function_name
+}

@@ -35,6 +35,23 @@ variable "database" {
   })
 }
 
+variable "event_archiver" {
+  description = <<-EOT
+    The packaged event archiver (lambda_src/event_archiver), which copies the service's events to
+    <name>/events/ in the files bucket: zip path, its hash, and the Lambda runtime.
+  EOT
+  type = object({
+    zip_path         = string
+    source_code_hash = string
+    runtime          = string
+  })
+}
+
+variable "failure_queue_arn" {
+  description = "SQS queue that receives event batches the archiver failed on after every retry."
+  type        = string
+}
+
 variable "sizing" {
   description = "Capacity of the service: instance type, Auto Scaling bounds, event stream."
   type = object({

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from blueprint import checks, docs, emulator, environments, jobs, toolchain
+from blueprint import workspace as ws
 from blueprint.config import DEFAULT_EMULATOR_PORT, Settings, default_project_root
 from blueprint.errors import BlueprintError
 
@@ -151,6 +152,17 @@ def drift(ctx: click.Context, names: tuple[str, ...]) -> None:
         click.echo(f"{name}: {verdict}")
     if "drifted" in results.values():
         ctx.exit(2)
+
+
+@main.command()
+@ENV_OPTION
+@click.pass_context
+def package(ctx: click.Context, environment: str) -> None:
+    """Build the Lambda zips for ENVIRONMENT's runtime (plan and apply do this first)."""
+    settings = _settings(ctx)
+    loaded = environments.load(settings.envs_dir, environment)
+    for result in ws.package_lambdas(settings, loaded, loaded.root):
+        click.echo(f"{result.name} {result.zip_path} {result.source_code_hash}")
 
 
 @main.command("envs")

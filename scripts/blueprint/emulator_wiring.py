@@ -20,6 +20,11 @@ from blueprint import hcl
 from blueprint.errors import BlueprintError
 
 OVERRIDE_FILE = "blueprint_emulator_override.tf.json"
+FORCED_INPUTS_FILE = "blueprint_emulator.auto.tfvars.json"
+# Inputs the offline provider forces on emulator runs, whatever the environment says: provider
+# 3.39 rejects Lambda runtimes newer than python3.8 (AWS no longer takes 3.8 for new functions,
+# so real staging and prod run a current runtime with a current provider).
+FORCED_INPUTS_V3 = {"lambda_runtime": "python3.8"}
 # moto's fixed credentials; the emulator accepts any, and these are no secret.
 TEST_ACCESS_KEY = "test"
 TEST_SECRET_KEY = "test"  # noqa: S105
@@ -109,8 +114,23 @@ def write_override(
     s3_backend = hcl.backend_block(root, "s3")
     document = override_document(aliases, endpoint, provider_major, access_key, s3_backend)
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    forced = forced_inputs(root, provider_major)
+    forced_path = root / FORCED_INPUTS_FILE
+    if forced:
+        forced_path.write_text(json.dumps(forced, indent=2, sort_keys=True) + "\n")
+    else:
+        forced_path.unlink(missing_ok=True)
     return path
+
+
+def forced_inputs(root: Path, provider_major: int) -> dict[str, str]:
+    """The forced inputs that ``root`` declares, for this provider major version."""
+    if provider_major >= 4:
+        return {}
+    declared = hcl.declared_variables(root)
+    return {name: value for name, value in FORCED_INPUTS_V3.items() if name in declared}
 
 
 def remove_override(root: Path) -> None:
     (root / OVERRIDE_FILE).unlink(missing_ok=True)
+    (root / FORCED_INPUTS_FILE).unlink(missing_ok=True)

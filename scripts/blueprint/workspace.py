@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import secrets
 import string
 import time
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from blueprint import aws, emulator, emulator_wiring, environments, hcl, toolchain
+from blueprint import aws, emulator, emulator_wiring, environments, hcl, packaging, toolchain
 from blueprint.config import Settings
 from blueprint.environments import Environment
 from blueprint.errors import BlueprintError
@@ -29,6 +30,7 @@ from blueprint.runner import IsFlagged, TerraformRunner, require_success
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".terraform.lock.hcl"
+LAMBDA_INPUTS_FILE = "blueprint_lambda.auto.tfvars.json"
 INIT_STAMP = "blueprint-init.sha256"
 BOOTSTRAP_ROOT = "bootstrap"
 # Root variables the glue fills with a fresh random value on every run, through the environment
@@ -64,6 +66,7 @@ def config_fingerprint(settings: Settings, root: Path, extra: tuple[Path, ...] =
         *sorted(root.glob("*.tf")),
         *sorted(root.glob("*.tf.json")),
         *sorted(root.glob("*.tfvars")),
+        *sorted(root.glob("*.tfvars.json")),
         *sorted(root.glob("*.hcl")),
         root / LOCK_FILE,
         *extra,
@@ -203,6 +206,47 @@ def _start(
     return tools, info, extra_env
 
 
+def lambda_runtime(settings: Settings, environment: Environment, root: Path) -> str:
+    """The runtime this run gives the Lambda functions: forced on the emulator, else the input."""
+    forced = None
+    if environment.uses_emulator or settings.rehearse:
+        forced = emulator_wiring.forced_inputs(root, provider_major(root)).get("lambda_runtime")
+    chosen = forced or environment.inputs().get("lambda_runtime")
+    if not isinstance(chosen, str) or not chosen.startswith("python"):
+        raise BlueprintError(
+            f'{environment.display}/terraform.tfvars must set lambda_runtime, e.g. "python3.12"'
+        )
+    return chosen
+
+
+def package_lambdas(
+    settings: Settings, environment: Environment, root: Path
+) -> list[packaging.BuildResult]:
+    """Build the functions of lambda_src for this run's runtime and hand them to Terraform."""
+    if "lambda_packages" not in hcl.declared_variables(root):
+        return []
+    runtime = lambda_runtime(settings, environment, root)
+    target = packaging.Target(runtime.removeprefix("python"))
+    results = packaging.build_all(
+        settings.lambda_src_dir,
+        settings.build_dir / "lambda" / target.runtime,
+        settings.home / "lambda-cache",
+        target,
+    )
+    packages = {
+        result.name: {
+            "zip_path": os.path.relpath(result.zip_path, root),
+            "source_code_hash": result.source_code_hash,
+        }
+        for result in results
+    }
+    text = json.dumps({"lambda_packages": packages}, indent=2, sort_keys=True) + "\n"
+    path = root / LAMBDA_INPUTS_FILE
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return results
+
+
 def prepare(settings: Settings, name: str) -> Workspace:
     environment = environments.load(settings.envs_dir, name)
     root = environment.root
@@ -219,6 +263,8 @@ def prepare(settings: Settings, name: str) -> Workspace:
     init_options: dict[str, Any] = {}
     if environment.backend_config is not None:
         init_options["backend_config"] = environment.backend_config.name
+    # Packaged first, so that a plan never refers to stale zips.
+    package_lambdas(settings, environment, root)
     if rehearsal:
         ensure_rehearsal_backend(settings, environment)
     workspace = Workspace(

@@ -116,6 +116,49 @@ def check_service(aws: Callable[[str], Any], outputs: dict[str, Any], password: 
     assert all(password not in str(value) for value in options.values()), "secret in settings"
 
 
+def check_functions(aws: Callable[[str], Any], outputs: dict[str, Any]) -> None:
+    lam = aws("lambda")
+    functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+    archiver = "blueprint-local-orders-event-archiver"
+    sweeper = "blueprint-local-scheduled-sweeper"
+    thumbnailer = "blueprint-local-image-thumbnailer"
+    assert set(functions) == {archiver, sweeper, thumbnailer}
+    # Provider 3.39 on the emulator: the one place where the runtime is forced.
+    assert {f["Runtime"] for f in functions.values()} == {"python3.8"}
+
+    (mapping,) = [
+        m for m in lam.list_event_source_mappings()["EventSourceMappings"]
+        if m["FunctionArn"] == functions[archiver]["FunctionArn"]
+    ]  # fmt: skip
+    stream = aws("kinesis").describe_stream_summary(StreamName=outputs["event_streams"]["orders"])[
+        "StreamDescriptionSummary"
+    ]
+    assert mapping["EventSourceArn"] == stream["StreamARN"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+
+    events = aws("events")
+    (rule,) = events.list_rule_names_by_target(TargetArn=functions[sweeper]["FunctionArn"])[
+        "RuleNames"
+    ]
+    assert events.describe_rule(Name=rule)["ScheduleExpression"] == "cron(0 2 * * ? *)"
+    policy = json.loads(lam.get_policy(FunctionName=sweeper)["Policy"])
+    assert {s["Principal"]["Service"] for s in policy["Statement"]} == {"events.amazonaws.com"}
+
+    notification = aws("s3").get_bucket_notification_configuration(
+        Bucket=outputs["files_bucket_name"]
+    )
+    (target,) = notification["LambdaFunctionConfigurations"]
+    assert target["LambdaFunctionArn"] == functions[thumbnailer]["FunctionArn"]
+    rules = target["Filter"]["Key"]["FilterRules"]
+    assert {"Name": "Prefix", "Value": "uploads/"} in [
+        {"Name": r["Name"].capitalize(), "Value": r["Value"]} for r in rules
+    ]
+
+    groups = aws("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+    assert {g["logGroupName"] for g in groups} == {f"/aws/lambda/{n}" for n in functions}
+    assert all(g.get("retentionInDays") for g in groups), "a log group keeps logs forever"
+
+
 def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     jobs.apply(local, "local")
     aws = client(local)
@@ -130,6 +173,7 @@ def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str
 
     password = check_database(aws, outputs)
     check_service(aws, outputs, password)
+    check_functions(aws, outputs)
 
     assert not jobs.plan(local, "local").summary.has_changes, "second plan must be empty"
 
@@ -145,6 +189,7 @@ def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str
     ]  # fmt: skip
     assert live == []
     assert aws("elasticbeanstalk").describe_applications()["Applications"] == []
+    assert aws("lambda").list_functions()["Functions"] == []
     printed = capsys.readouterr()
     assert password not in printed.out + printed.err, "the database password was printed"
     assert password not in local.emulator_paths.log_file.read_text()
