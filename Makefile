@@ -75,8 +75,11 @@ validate: $(INSTALLED)  ## terraform validate every module example and environme
 unit: $(INSTALLED)  ## Tests that need nothing running.
 	$(PYTEST) -m "not integration"
 
+# Emulator tests mostly wait on the provider's waiters, so four workers share two cores well;
+# each test starts its own emulator on a free port.
+INTEGRATION_WORKERS ?= 4
 integration: $(INSTALLED)  ## Tests that start the emulator and apply real Terraform.
-	$(PYTEST) -m integration
+	$(PYTEST) -m integration -n $(INTEGRATION_WORKERS) --dist loadfile
 
 bench: $(INSTALLED)  ## Measure the glue and the local environment; prints a table.
 	$(BIN)/python -m blueprint.bench
