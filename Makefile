@@ -15,10 +15,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BLUEPRINT := $(BIN)/blueprint
 PYTEST := $(BIN)/python -m pytest
-PYTHON_CODE := $(wildcard scripts tests lambda_src)
+PYTHON_CODE := $(wildcard scripts tests lambda_src policies)
 
 .PHONY: help setup plan apply destroy output drift package emulator-start emulator-stop \
-	test lint fmt fmt-check docs docs-check validate unit integration bench lock clean
+	test lint fmt fmt-check docs docs-check validate policy unit integration bench lock clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ emulator-start: $(INSTALLED)  ## Start the local AWS emulator.
 emulator-stop: $(INSTALLED)  ## Stop the local AWS emulator.
 	$(BLUEPRINT) emulator stop
 
-test: lint fmt-check docs-check validate unit integration  ## Everything CI runs.
+test: lint fmt-check docs-check validate policy unit integration  ## Everything CI runs.
 
 lint: $(INSTALLED)  ## Ruff lint and format check of the Python code.
 	$(BIN)/ruff check $(PYTHON_CODE)
@@ -59,6 +59,9 @@ lint: $(INSTALLED)  ## Ruff lint and format check of the Python code.
 fmt: $(INSTALLED)  ## Format Python and Terraform files in place.
 	$(BIN)/ruff format $(PYTHON_CODE)
 	$(BIN)/terraform fmt -recursive modules envs
+
+policy: $(INSTALLED)  ## Checkov's and the platform's checks on the code and the local plan.
+	$(BLUEPRINT) policy --junit-xml build/policy-junit.xml
 
 docs: $(INSTALLED)  ## Regenerate the inputs and outputs of every module README.
 	$(BLUEPRINT) docs
@@ -89,5 +92,5 @@ lock: $(INSTALLED)  ## Rewrite requirements.lock from what .venv holds.
 		> requirements.lock.new && mv requirements.lock.new requirements.lock
 
 clean:  ## Remove .venv, build output and Terraform working files (not local state).
-	rm -rf $(VENV) build .blueprint/plugin-cache
+	rm -rf $(VENV) .venv-checkov build .blueprint/plugin-cache
 	find envs modules -name .terraform -type d -prune -exec rm -rf {} +

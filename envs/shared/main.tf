@@ -12,6 +12,7 @@ module "files_bucket" {
   bucket_name                        = "${local.name_prefix}-files-${local.account_id}"
   noncurrent_version_expiration_days = var.files_noncurrent_version_expiration_days
   enable_force_destroy               = var.enable_force_destroy
+  tags                               = { service = "platform" }
 }
 
 module "network" {
@@ -22,6 +23,7 @@ module "network" {
   availability_zones = var.network.availability_zones
   create_nat_gateway = var.network.create_nat_gateway
   enable_flow_logs   = var.network.enable_flow_logs
+  tags               = { service = "platform" }
 }
 
 module "database" {
@@ -41,6 +43,7 @@ module "database" {
   backup_retention_period        = var.database.backup_retention_days
   secret_recovery_window_in_days = var.database.secret_recovery_window_days
   apply_immediately              = var.database.apply_immediately
+  tags                           = { service = "platform" }
 }
 
 module "service" {
@@ -63,7 +66,9 @@ module "service" {
     endpoint   = module.database.endpoint
     secret_arn = module.database.secret_arn
   }
-  event_archiver        = merge(var.lambda_packages["event_archiver"], { runtime = var.lambda_runtime })
+  event_archiver = merge(
+    var.lambda_packages["event_archiver"], { runtime = var.lambda_runtime }
+  )
   failure_queue_arn     = aws_sqs_queue.lambda_failures.arn
   sizing                = each.value
   certificate_arn       = var.certificate_arn
@@ -73,6 +78,7 @@ module "service" {
 
 # Receives what the Lambda functions failed on after every retry, for a person to look at.
 resource "aws_sqs_queue" "lambda_failures" {
+  # checkov:skip=CKV2_AWS_73:AWS-managed key; a CMK needs a key policy for Lambda and EventBridge
   name                      = "${local.name_prefix}-lambda-failures"
   message_retention_seconds = 1209600
   kms_master_key_id         = "alias/aws/sqs"

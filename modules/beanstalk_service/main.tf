@@ -231,6 +231,8 @@ resource "aws_elastic_beanstalk_application_version" "this" {
 ################################################################################
 
 resource "aws_elastic_beanstalk_environment" "this" {
+  # checkov:skip=CKV_AWS_312:Enhanced health is always on, in a setting checkov cannot read
+  # checkov:skip=CKV_AWS_340:Managed updates: enable_managed_platform_updates, on by default
   name                   = var.name
   application            = aws_elastic_beanstalk_application.this.name
   description            = var.description
@@ -488,7 +490,6 @@ data "aws_iam_policy_document" "service" {
       "ec2:DescribeInstanceStatus",
       "ec2:DescribeInstances",
       "ec2:DescribeSecurityGroups",
-      "ec2:GetConsoleOutput",
       "elasticloadbalancing:DescribeInstanceHealth",
       "elasticloadbalancing:DescribeLoadBalancers",
       "elasticloadbalancing:DescribeTargetGroups",

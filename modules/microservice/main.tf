@@ -1,6 +1,7 @@
-# One microservice: its event stream with a Lambda that archives the events, its Elastic Beanstalk
-# environment, its prefix in the files bucket and access to the environment's database. The database is shared per environment, one
-# instance with a schema per service, which keeps a small platform affordable.
+# One microservice: its event stream with a Lambda that archives the events, its Elastic
+# Beanstalk environment, its prefix in the files bucket and access to the environment's database.
+# The database is shared per environment, one instance with a schema per service, which keeps a
+# small platform affordable.
 locals {
   tags         = merge({ service = var.name }, var.tags)
   files_prefix = "${var.name}/"

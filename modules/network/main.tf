@@ -1,4 +1,5 @@
 data "aws_availability_zones" "available" {
+  # checkov:skip=CKV_AWS_394:Used only when the caller gives no zones; availability_zones pins them
   count = length(var.availability_zones) == 0 ? 1 : 0
 
   # Only zones that need no opt-in: Local and Wavelength zones lack most services.
@@ -122,6 +123,7 @@ resource "aws_route_table_association" "private" {
 # Neither `vpc` (removed in provider 6.0) nor `domain` (not settable before 5.0) is set: every
 # account is VPC-only since EC2-Classic retired, so the default domain is "vpc" on all versions.
 resource "aws_eip" "nat" {
+  # checkov:skip=CKV2_AWS_19:The address of the NAT gateway, not of an instance
   count = var.create_nat_gateway ? 1 : 0
 
   tags = merge(var.tags, { Name = "${var.name}-nat" })
@@ -152,6 +154,7 @@ resource "aws_route" "private_nat" {
 # service groups refer to each other; inline rules would form a cycle.
 
 resource "aws_security_group" "load_balancer" {
+  # checkov:skip=CKV2_AWS_5:Attached by the callers (Beanstalk option settings), outside this module
   name_prefix = "${var.name}-lb-"
   description = "Load balancer of ${var.name}: HTTP and HTTPS in, service port out"
   vpc_id      = aws_vpc.this.id
@@ -164,6 +167,7 @@ resource "aws_security_group" "load_balancer" {
 }
 
 resource "aws_security_group_rule" "load_balancer_ingress" {
+  # checkov:skip=CKV_AWS_260:Port 80 on the load balancer only redirects to HTTPS
   for_each = toset(["80", "443"])
 
   security_group_id = aws_security_group.load_balancer.id
@@ -186,6 +190,7 @@ resource "aws_security_group_rule" "load_balancer_to_service" {
 }
 
 resource "aws_security_group" "service" {
+  # checkov:skip=CKV2_AWS_5:Attached by the callers (Beanstalk option settings), outside this module
   name_prefix = "${var.name}-service-"
   description = "Service instances of ${var.name}: traffic from the load balancer only"
   vpc_id      = aws_vpc.this.id
@@ -237,6 +242,7 @@ data "aws_caller_identity" "current" {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  # checkov:skip=CKV_AWS_338:Retention is the flow_log_retention_days input (90 days by default)
   count = var.enable_flow_logs ? 1 : 0
 
   name              = "/aws/vpc-flow-logs/${var.name}"

@@ -322,7 +322,7 @@ variable "log_min_duration_statement" {
 
   validation {
     condition = (
-      var.log_min_duration_statement >= -1
+      var.log_min_duration_statement >= (-1)
       && floor(var.log_min_duration_statement) == var.log_min_duration_statement
     )
     error_message = "The log_min_duration_statement must be -1 or a whole number of milliseconds."

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from blueprint import checks, docs, emulator, environments, jobs, toolchain
+from blueprint import checks, docs, emulator, environments, jobs, policy, toolchain
 from blueprint import workspace as ws
 from blueprint.config import DEFAULT_EMULATOR_PORT, Settings, default_project_root
 from blueprint.errors import BlueprintError
@@ -207,6 +207,32 @@ def module_docs(ctx: click.Context, check: bool) -> None:
         )
     for name in stale:
         logging.getLogger(__name__).info("updated modules/%s/README.md", name)
+
+
+@main.command("policy")
+@click.argument("environments", nargs=-1, envvar="POLICY_ENVS")
+@click.option("--no-plans", is_flag=True, envvar="POLICY_NO_PLANS", help="Check the code only.")
+@click.option(
+    "--junit-xml", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICY_JUNIT_XML",
+    default=None, help="Also write every result as JUnit XML, for CI.",
+)  # fmt: skip
+@click.option(
+    "--checkov-bin", envvar="CHECKOV_BIN", default=None,
+    help="Use this checkov 3.3 instead of the one in .venv-checkov.",
+)  # fmt: skip
+@click.pass_context
+def policy_checks(
+    ctx: click.Context,
+    environments: tuple[str, ...],
+    no_plans: bool,
+    junit_xml: Path | None,
+    checkov_bin: str | None,
+) -> None:
+    """Checkov's and the platform's checks on the code and on the plans of ENVIRONMENTS."""
+    policy.run_policy(
+        _settings(ctx), plans=not no_plans, junit_xml=junit_xml,
+        environments=list(environments) or None, checkov=checkov_bin,
+    )  # fmt: skip
 
 
 @main.group("emulator")

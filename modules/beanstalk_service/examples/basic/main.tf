@@ -15,6 +15,7 @@ locals {
 }
 
 data "aws_availability_zones" "available" {
+  # checkov:skip=CKV_AWS_394:The example's own minimal network; environments use the network module
   state = "available"
 }
 
@@ -23,6 +24,8 @@ data "aws_availability_zones" "available" {
 ################################################################################
 
 resource "aws_vpc" "this" {
+  # checkov:skip=CKV2_AWS_11:The example's own minimal network; environments use the network module
+  # checkov:skip=CKV2_AWS_12:The example's own minimal network; environments use the network module
   cidr_block           = "10.30.0.0/16"
   enable_dns_hostnames = true
   enable_dns_support   = true
@@ -74,6 +77,8 @@ resource "aws_route_table_association" "public" {
 }
 
 resource "aws_security_group" "load_balancer" {
+  # checkov:skip=CKV2_AWS_5:Attached through the service's option settings
+  # checkov:skip=CKV_AWS_260:Port 80 only redirects to HTTPS
   name_prefix = "${var.name}-lb-"
   description = "Load balancer of ${var.name}: HTTP and HTTPS in, HTTP to the VPC out"
   vpc_id      = aws_vpc.this.id
@@ -106,6 +111,7 @@ resource "aws_security_group" "load_balancer" {
 }
 
 resource "aws_security_group" "service" {
+  # checkov:skip=CKV2_AWS_5:Attached through the service's option settings
   name_prefix = "${var.name}-service-"
   description = "Instances of ${var.name}: HTTP from the load balancer, HTTPS out"
   vpc_id      = aws_vpc.this.id
@@ -154,6 +160,7 @@ module "artifacts_bucket" {
 # aws_s3_bucket_object rather than aws_s3_object so that the example also runs on provider 3.x,
 # which predates the newer name.
 resource "aws_s3_bucket_object" "bundle" {
+  # checkov:skip=CKV_AWS_186:The example's bucket uses SSE-S3; a CMK is the caller's choice
   count = local.deploy ? 1 : 0
 
   bucket = module.artifacts_bucket[0].bucket_name
@@ -173,6 +180,8 @@ resource "aws_kinesis_stream" "events" {
 
 # The secret's value is set outside Terraform; the service only learns the secret's ARN.
 resource "aws_secretsmanager_secret" "database" {
+  # checkov:skip=CKV2_AWS_57:A stand-in secret for the example
+  # checkov:skip=CKV_AWS_149:A stand-in secret for the example
   name                    = "${var.name}-database"
   recovery_window_in_days = 0
   tags                    = local.tags

@@ -37,6 +37,14 @@ module "orders" {
     endpoint   = "acme.abcdefghij.eu-west-1.rds.amazonaws.com:5432"
     secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds/acme/master-AbCdEf"
   }
+  # Built by `blueprint package` from lambda_src/event_archiver.
+  event_archiver = {
+    zip_path         = "build/lambda/python3.12/event_archiver.zip"
+    source_code_hash = "N1es2aHbKjqlvkOfIZJcmOYn5QPy3pf7bFqRaqk7gfI="
+    runtime          = "python3.12"
+  }
+  failure_queue_arn = "arn:aws:sqs:eu-west-1:111111111111:acme-lambda-failures"
+
   sizing = {
     min_instances = 2
     max_instances = 6

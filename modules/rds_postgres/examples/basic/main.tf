@@ -55,15 +55,10 @@ module "database" {
     service = module.network.service_security_group_id
   }
 
-  master_password         = var.master_password
-  backup_retention_period = 1
+  master_password = var.master_password
 
-  # Disposable: no standby, no deletion protection, no final snapshot, no secret recovery window.
-  multi_az                       = false
-  deletion_protection            = false
-  skip_final_snapshot            = true
-  secret_recovery_window_in_days = 0
-  apply_immediately              = true
+  # The defaults are the safe ones: a standby in a second zone, deletion protection, a final
+  # snapshot. A disposable copy turns them off explicitly, as envs/local/terraform.tfvars does.
 
   tags = local.tags
 }
