@@ -17,8 +17,9 @@ BLUEPRINT := $(BIN)/blueprint
 PYTEST := $(BIN)/python -m pytest
 PYTHON_CODE := $(wildcard scripts tests lambda_src policies)
 
-.PHONY: help setup plan apply destroy output drift package emulator-start emulator-stop \
-	test lint fmt fmt-check docs docs-check validate policy unit integration bench lock clean
+.PHONY: help setup plan apply destroy output drift package bootstrap emulator-start emulator-stop \
+	test lint fmt fmt-check docs docs-check validate policy unit integration bench lock clean \
+	registry registry-check registry-publish
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -44,13 +45,22 @@ destroy: $(INSTALLED)  ## Destroy everything ENV manages.
 output: $(INSTALLED)  ## Print ENV's outputs as JSON.
 	$(BLUEPRINT) output $(ENV)
 
+drift: $(INSTALLED)  ## Plan every environment; list those that drifted (exit 2 if any).
+	$(BLUEPRINT) drift
+
+package: $(INSTALLED)  ## Build the Lambda zips for ENV's runtime.
+	$(BLUEPRINT) package $(ENV)
+
+bootstrap: $(INSTALLED)  ## Create ENV's state bucket and lock table (staging, prod).
+	$(BLUEPRINT) bootstrap $(ENV)
+
 emulator-start: $(INSTALLED)  ## Start the local AWS emulator.
 	$(BLUEPRINT) emulator start
 
 emulator-stop: $(INSTALLED)  ## Stop the local AWS emulator.
 	$(BLUEPRINT) emulator stop
 
-test: lint fmt-check docs-check validate policy unit integration  ## Everything CI runs.
+test: lint fmt-check docs-check registry-check validate policy unit integration  ## All of CI.
 
 lint: $(INSTALLED)  ## Ruff lint and format check of the Python code.
 	$(BIN)/ruff check $(PYTHON_CODE)
@@ -62,6 +72,16 @@ fmt: $(INSTALLED)  ## Format Python and Terraform files in place.
 
 policy: $(INSTALLED)  ## Checkov's and the platform's checks on the code and the local plan.
 	$(BLUEPRINT) policy --junit-xml build/policy-junit.xml
+
+REGISTRY_DIR ?= build/registry
+registry: $(INSTALLED)  ## Release every module's version into a static registry (build/registry).
+	$(BLUEPRINT) registry build --out $(REGISTRY_DIR)
+
+registry-check: $(INSTALLED)  ## Fail when a module changed without the version bump it needs.
+	$(BLUEPRINT) registry check
+
+registry-publish: $(INSTALLED)  ## Upload build/registry to $BLUEPRINT_REGISTRY_BUCKET.
+	$(BLUEPRINT) registry publish --out $(REGISTRY_DIR)
 
 docs: $(INSTALLED)  ## Regenerate the inputs and outputs of every module README.
 	$(BLUEPRINT) docs

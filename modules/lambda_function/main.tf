@@ -137,7 +137,7 @@ resource "aws_iam_role_policy" "this" {
 ################################################################################
 
 resource "aws_lambda_function" "this" {
-  # checkov:skip=CKV_AWS_116:dead_letter_target_arn input; stream triggers use on-failure destinations
+  # checkov:skip=CKV_AWS_116:The dead_letter_target_arn input; streams use on-failure destinations
   # checkov:skip=CKV_AWS_117:The functions reach only AWS APIs; a VPC would add NAT or endpoints
   # checkov:skip=CKV_AWS_272:No Signer profile yet; the zip is pinned by its source_code_hash
   function_name    = var.function_name

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from blueprint import emulator, jobs, toolchain
+from blueprint import emulator, jobs, packaging, policy, toolchain
 from blueprint import workspace as ws
 from blueprint.config import Settings, default_project_root
 from blueprint.runner import IsFlagged
@@ -25,7 +25,7 @@ from blueprint.runner import IsFlagged
 log = logging.getLogger("blueprint.bench")
 
 REPEATS = 3
-GROUPS = ["init", "plan", "replan", "apply", "destroy"]
+GROUPS = ["init", "plan", "replan", "apply", "destroy", "package", "policy"]
 COPIED = ("envs", "modules", "lambda_src", "bootstrap")
 IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*_override.tf.json", "__pycache__")
 
@@ -100,6 +100,38 @@ def measure_terraform(settings: Settings) -> list[Row]:
     return rows
 
 
+def measure_packaging(settings: Settings) -> list[Row]:
+    """The image thumbnailer (Pillow inside) against a plain pip install -t and zip."""
+    source = settings.lambda_src_dir / "image_thumbnailer"
+    target = packaging.Target("3.12")
+    scratch = settings.home / "bench-packaging"
+    build_dir, cache_dir = scratch / "build", scratch / "cache"
+
+    def build() -> None:
+        packaging.build_function(source, build_dir, cache_dir, target)
+
+    def change_one_file() -> None:
+        handler = source / "handler.py"
+        handler.write_text(handler.read_text() + f"\n# bench {time.perf_counter_ns()}\n")
+        build()
+
+    naive = timed(lambda: packaging.naive_build(source, scratch / "naive.zip", target))
+    return [
+        Row("package", "pip install -t and zip (naive)", naive, True),
+        Row("package", "blueprint package, cold", timed(build)),
+        Row("package", "blueprint package, nothing changed", timed(build, REPEATS)),
+        Row("package", "blueprint package, one file changed", timed(change_one_file, REPEATS)),
+    ]
+
+
+def measure_policy(settings: Settings) -> list[Row]:
+    return [
+        Row("policy", "policy, code only", timed(lambda: policy.evaluate(settings, plans=False)),
+            True),
+        Row("policy", "policy, code and the local plan", timed(lambda: policy.evaluate(settings))),
+    ]  # fmt: skip
+
+
 def table(rows: list[Row]) -> str:
     baselines = {row.group: row.seconds for row in rows if row.baseline}
     lines = ["| group | measurement | seconds | ratio to baseline |", "|---|---|---:|---:|"]
@@ -124,6 +156,8 @@ def main() -> None:
         toolchain.ensure(settings.home)
         try:
             rows = measure_terraform(settings)
+            rows += measure_packaging(settings)
+            rows += measure_policy(settings)
         finally:
             emulator.stop(settings.emulator_paths)
     print(table(sorted(rows, key=lambda row: (GROUPS.index(row.group), not row.baseline))))

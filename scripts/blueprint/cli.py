@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from blueprint import checks, docs, emulator, environments, jobs, policy, toolchain
+from blueprint import checks, docs, emulator, environments, jobs, policy, registry, toolchain
 from blueprint import workspace as ws
 from blueprint.config import DEFAULT_EMULATOR_PORT, Settings, default_project_root
 from blueprint.errors import BlueprintError
@@ -145,11 +145,16 @@ def bootstrap(ctx: click.Context, environment: str) -> None:
 @click.argument("names", nargs=-1)
 @click.pass_context
 def drift(ctx: click.Context, names: tuple[str, ...]) -> None:
-    """Plan each environment (default: all) and report which have drifted; exit 2 if any."""
+    """Plan each environment (default: all) and report which have drifted.
+
+    Exits 1 when an environment could not be planned, else 2 when any drifted, else 0.
+    """
     settings = _settings(ctx)
     results = jobs.drift(settings, list(names) or environments.available(settings.envs_dir))
     for name, verdict in results.items():
         click.echo(f"{name}: {verdict}")
+    if any(verdict.startswith("error") for verdict in results.values()):
+        ctx.exit(1)
     if "drifted" in results.values():
         ctx.exit(2)
 
@@ -233,6 +238,84 @@ def policy_checks(
         _settings(ctx), plans=not no_plans, junit_xml=junit_xml,
         environments=list(environments) or None, checkov=checkov_bin,
     )  # fmt: skip
+
+
+REGISTRY_DIR_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    envvar="BLUEPRINT_REGISTRY_DIR", default=None, show_default="ROOT/build/registry",
+    help="Folder the static registry is written to and published from.",
+)  # fmt: skip
+
+
+@main.group("registry")
+def registry_group() -> None:
+    """Release the modules into a static module registry, publish it, check versions."""
+
+
+@registry_group.command("build")
+@click.argument("modules", nargs=-1)
+@REGISTRY_DIR_OPTION
+@click.option(
+    "--base-url", envvar="BLUEPRINT_REGISTRY_URL", default=None,
+    help="HTTPS URL the registry is served at, for the source addresses printed.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print what was built as JSON on stdout.")
+@click.pass_context
+def registry_build(
+    ctx: click.Context,
+    modules: tuple[str, ...],
+    out_dir: Path | None,
+    base_url: str | None,
+    as_json: bool,
+) -> None:
+    """Release the current version of every module (or of MODULES) into a static registry."""
+    settings = _settings(ctx)
+    out = out_dir or settings.build_dir / "registry"
+    built = registry.build_registry(settings, out, base_url, modules or None)
+    if as_json:
+        click.echo(json.dumps([item.as_dict() for item in built], indent=2))
+        return
+    for item in built:
+        address = item.source or registry.module_address(item.module)
+        click.echo(f"{address} {item.version} sha256:{item.sha256}")
+
+
+@registry_group.command("publish")
+@REGISTRY_DIR_OPTION
+@click.option(
+    "--bucket", envvar="BLUEPRINT_REGISTRY_BUCKET", required=True,
+    help="S3 bucket the registry's host serves.",
+)  # fmt: skip
+@click.option(
+    "--endpoint-url", envvar="BLUEPRINT_REGISTRY_ENDPOINT_URL", default=None,
+    help="S3 endpoint, for the emulator or an S3-compatible store.",
+)  # fmt: skip
+@click.pass_context
+def registry_publish(
+    ctx: click.Context, out_dir: Path | None, bucket: str, endpoint_url: str | None
+) -> None:
+    """Upload a built registry to S3; a published release is never replaced."""
+    settings = _settings(ctx)
+    out = out_dir or settings.build_dir / "registry"
+    for key in registry.publish_registry(settings, out, bucket, endpoint_url):
+        click.echo(key)
+
+
+@registry_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print each module's state as JSON.")
+@click.pass_context
+def registry_check(ctx: click.Context, as_json: bool) -> None:
+    """Fail when a module changed without the version bump it needs, or is not recorded."""
+    assessments = registry.check_registry(_settings(ctx))
+    if as_json:
+        click.echo(json.dumps([item.as_dict() for item in assessments], indent=2))
+        return
+    for item in assessments:
+        click.echo(f"{item.folder.name} {item.version}")
+
+
+if __name__ == "__main__":
+    main()
 
 
 @main.group("emulator")

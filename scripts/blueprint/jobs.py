@@ -265,9 +265,16 @@ def outputs(settings: Settings, name: str) -> dict[str, Any]:
 
 
 def drift(settings: Settings, names: list[str]) -> dict[str, str]:
-    """Plan each environment; say which match their code ("in sync") and which have drifted."""
+    """Plan each environment: "in sync", "drifted", or "error: ..." when it could not be planned.
+
+    One environment that cannot be planned (no credentials, say) does not hide the others.
+    """
     results = {}
     for name in names:
-        result = plan(settings, name)
+        try:
+            result = plan(settings, name)
+        except BlueprintError as error:
+            results[name] = f"error: {error.message}"
+            continue
         results[name] = "drifted" if result.summary.has_changes else "in sync"
     return results

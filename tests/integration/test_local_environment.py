@@ -243,3 +243,11 @@ def test_apply_uses_a_current_saved_plan_only(
     changed = jobs.apply(local, "local")
     assert "using the saved plan" not in caplog.text
     assert changed.to_destroy == 0 and changed.to_change > 0
+
+    # Drift: a change made outside Terraform shows up, and only then.
+    assert jobs.drift(local, ["local"]) == {"local": "in sync"}
+    sqs = client(local)("sqs")
+    sqs.delete_queue(
+        QueueUrl=sqs.get_queue_url(QueueName="blueprint-local-lambda-failures")["QueueUrl"]
+    )
+    assert jobs.drift(local, ["local"]) == {"local": "drifted"}

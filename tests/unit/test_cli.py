@@ -21,6 +21,10 @@ def run(project: Path, home: Path, *args: str) -> tuple[int, str]:
         (["plan", "local"], ("local", "region = \n"), "line 1, column 10: invalid HCL syntax"),
         (["apply", "local"], ("local", 'colour = "red"\n'), "sets colour, which the environment"),
         (["destroy", "prod"], ("prod", None), "envs/prod/terraform.tfvars is missing"),
+        (["bootstrap", "local"], None, "envs/local keeps its state locally; bootstrap is for"),
+        (["bootstrap", "qa"], None, "unknown environment 'qa'"),
+        (["package", "nope"], None, "unknown environment 'nope'"),
+        (["policy", "nope"], None, "unknown environment 'nope'"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
@@ -53,3 +57,17 @@ def test_emulator_status_when_stopped(project: Path, tmp_path: Path) -> None:
     code, output = run(project, tmp_path / "home", "emulator", "status")
     assert code == 1
     assert "not running" in output
+
+
+def test_bootstrap_needs_a_complete_backend_file(project: Path, tmp_path: Path) -> None:
+    (project / "envs/staging/backend.hcl").write_text('bucket = "only-a-bucket"\n')
+    code, output = run(project, tmp_path / "home", "bootstrap", "staging")
+    assert code == 1
+    assert "envs/staging/backend.hcl must set dynamodb_table, region" in output
+    assert not (tmp_path / "home").exists()
+
+
+def test_emulator_port_out_of_range_is_refused(project: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--root", str(project), "--emulator-port", "80", "envs"])
+    assert result.exit_code == 2
+    assert "80 is not in the range 1024<=x<=65535" in result.output
