@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextvars
 import functools
 import gzip
 import json
 import logging
 import os
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -35,57 +33,13 @@ from typing import Any, Mapping
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-LOGGER = logging.getLogger("event_archiver")
-REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-TRUE_WORDS = ("true", "1", "yes")
-FALSE_WORDS = ("false", "0", "no")
+from blueprint_lambda import ConfigError, FunctionLogger, env_flag
 
-
-class ConfigError(RuntimeError):
-    """A missing or invalid environment variable; fix the function's configuration."""
+LOG = FunctionLogger("event_archiver")
 
 
 class BatchFailedError(RuntimeError):
     """Some records failed and the mapping cannot take a partial batch response."""
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": REQUEST_ID.get(),
-        }
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
-
-
-class _StdoutHandler(logging.Handler):
-    """Writes to whatever ``sys.stdout`` is at the time, which Lambda sends to CloudWatch."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-        except (OSError, ValueError):
-            self.handleError(record)
-
-
-def _setup_logging() -> None:
-    if LOGGER.handlers:
-        return
-    handler = _StdoutHandler()
-    handler.setFormatter(_JsonFormatter())
-    LOGGER.addHandler(handler)
-    # Lambda's runtime puts its own text handler on the root logger; one JSON line is enough.
-    LOGGER.propagate = False
-    LOGGER.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
-
-
-def _log(level: int, message: str, **fields: object) -> None:
-    LOGGER.log(level, message, extra={"fields": fields})
 
 
 @dataclass(frozen=True)
@@ -102,10 +56,7 @@ class Config:
         prefix = environ.get("ARCHIVE_PREFIX", "events/").strip()
         if prefix and not prefix.endswith("/"):
             raise ConfigError(f"ARCHIVE_PREFIX {prefix!r} must end with '/'")
-        report = environ.get("REPORT_BATCH_ITEM_FAILURES", "true").strip().lower()
-        if report not in TRUE_WORDS + FALSE_WORDS:
-            raise ConfigError(f"REPORT_BATCH_ITEM_FAILURES {report!r} must be 'true' or 'false'")
-        return cls(bucket, prefix, report in TRUE_WORDS)
+        return cls(bucket, prefix, env_flag(environ, "REPORT_BATCH_ITEM_FAILURES", default=True))
 
 
 @dataclass(frozen=True)
@@ -183,16 +134,15 @@ def archive(config: Config, groups: dict[tuple[str, str], list[Decoded]]) -> lis
                 ContentEncoding="gzip",
             )
         except (BotoCoreError, ClientError) as error:
-            _log(logging.ERROR, "archive write failed", key=key, error=str(error))
+            LOG.log(logging.ERROR, "archive write failed", key=key, error=str(error))
             failed.extend(item.sequence_number for item in group)
             continue
-        _log(logging.DEBUG, "archive written", key=key, records=len(group))
+        LOG.log(logging.DEBUG, "archive written", key=key, records=len(group))
     return failed
 
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[str, str]]]:
-    _setup_logging()
-    REQUEST_ID.set(str(getattr(context, "aws_request_id", "-")))
+    LOG.start(context)
     config = Config.from_env(os.environ)
     records = event.get("Records", [])
 
@@ -203,7 +153,7 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[st
             decoded = decode(record)
         except BadRecordError as error:
             sequence_number = str(record["kinesis"]["sequenceNumber"])
-            _log(
+            LOG.log(
                 logging.WARNING,
                 "record rejected",
                 sequence_number=sequence_number,
@@ -216,7 +166,7 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, list[dict[st
         groups.setdefault((decoded.shard_id, day), []).append(decoded)
 
     failed.extend(archive(config, groups))
-    _log(
+    LOG.log(
         logging.INFO,
         "batch archived",
         records=len(records),

@@ -19,13 +19,10 @@ Environment:
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import io
-import json
 import logging
 import os
-import sys
 from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import unquote_plus
@@ -34,57 +31,15 @@ import boto3
 from botocore.exceptions import ClientError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-LOGGER = logging.getLogger("image_thumbnailer")
-REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+from blueprint_lambda import ConfigError, FunctionLogger
+
+LOG = FunctionLogger("image_thumbnailer")
 # Pillow format name -> content type; other formats are rejected.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
-class ConfigError(RuntimeError):
-    """A missing or invalid environment variable; fix the function's configuration."""
-
-
 class RejectedError(ValueError):
     """An upload this function will never turn into a thumbnail."""
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": REQUEST_ID.get(),
-        }
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
-
-
-class _StdoutHandler(logging.Handler):
-    """Writes to whatever ``sys.stdout`` is at the time, which Lambda sends to CloudWatch."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-        except (OSError, ValueError):
-            self.handleError(record)
-
-
-def _setup_logging() -> None:
-    if LOGGER.handlers:
-        return
-    handler = _StdoutHandler()
-    handler.setFormatter(_JsonFormatter())
-    LOGGER.addHandler(handler)
-    # Lambda's runtime puts its own text handler on the root logger; one JSON line is enough.
-    LOGGER.propagate = False
-    LOGGER.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
-
-
-def _log(level: int, message: str, **fields: object) -> None:
-    LOGGER.log(level, message, extra={"fields": fields})
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -172,19 +127,19 @@ def make_thumbnail(data: bytes, config: Config) -> tuple[bytes, str]:
 def thumbnail_one(bucket: str, key: str, config: Config) -> str:
     """Process one upload; return what happened: "created", "ignored" or "rejected"."""
     if not key.startswith(config.source_prefix):
-        _log(logging.INFO, "ignored: outside the source prefix", bucket=bucket, key=key)
+        LOG.log(logging.INFO, "ignored: outside the source prefix", bucket=bucket, key=key)
         return "ignored"
     try:
         obj = _s3().get_object(Bucket=bucket, Key=key)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             # Deleted between the upload and this invocation: nothing to do, nothing to retry.
-            _log(logging.WARNING, "ignored: object no longer exists", bucket=bucket, key=key)
+            LOG.log(logging.WARNING, "ignored: object no longer exists", bucket=bucket, key=key)
             return "ignored"
         raise
     if obj["ContentLength"] > config.max_bytes:
         obj["Body"].close()
-        _log(
+        LOG.log(
             logging.WARNING,
             "rejected: too large",
             bucket=bucket,
@@ -196,7 +151,9 @@ def thumbnail_one(bucket: str, key: str, config: Config) -> str:
     try:
         body, content_type = make_thumbnail(obj["Body"].read(), config)
     except RejectedError as error:
-        _log(logging.WARNING, "rejected: not an image", bucket=bucket, key=key, reason=str(error))
+        LOG.log(
+            logging.WARNING, "rejected: not an image", bucket=bucket, key=key, reason=str(error)
+        )
         return "rejected"
     target = config.thumbnail_prefix + key[len(config.source_prefix) :]
     _s3().put_object(
@@ -206,13 +163,12 @@ def thumbnail_one(bucket: str, key: str, config: Config) -> str:
         ContentType=content_type,
         Metadata={"source-key": key},
     )
-    _log(logging.INFO, "thumbnail created", bucket=bucket, key=key, thumbnail=target)
+    LOG.log(logging.INFO, "thumbnail created", bucket=bucket, key=key, thumbnail=target)
     return "created"
 
 
 def handler(event: Mapping[str, Any], context: object) -> dict[str, int]:
-    _setup_logging()
-    REQUEST_ID.set(str(getattr(context, "aws_request_id", "-")))
+    LOG.start(context)
     config = Config.from_env(os.environ)
     counts = {"created": 0, "ignored": 0, "rejected": 0}
     for record in event.get("Records", []):
@@ -223,5 +179,5 @@ def handler(event: Mapping[str, Any], context: object) -> dict[str, int]:
         # Keys arrive URL-encoded, with "+" for a space.
         key = unquote_plus(record["s3"]["object"]["key"])
         counts[thumbnail_one(bucket, key, config)] += 1
-    _log(logging.INFO, "uploads processed", **counts)
+    LOG.log(logging.INFO, "uploads processed", **counts)
     return counts

@@ -20,69 +20,22 @@ Environment:
 
 from __future__ import annotations
 
-import contextvars
 import functools
-import json
 import logging
 import os
-import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Mapping
 
 import boto3
 
-LOGGER = logging.getLogger("scheduled_sweeper")
-REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-TRUE_WORDS = ("true", "1", "yes")
-FALSE_WORDS = ("false", "0", "no")
+from blueprint_lambda import ConfigError, FunctionLogger, env_flag
+
+LOG = FunctionLogger("scheduled_sweeper")
 # DeleteObjects takes at most 1000 keys per call.
 DELETE_BATCH = 1000
 # Stop this long before Lambda's timeout, so that the summary is always logged.
 SAFETY_MARGIN_MS = 10_000
-
-
-class ConfigError(RuntimeError):
-    """A missing or invalid environment variable; fix the function's configuration."""
-
-
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": REQUEST_ID.get(),
-        }
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
-
-
-class _StdoutHandler(logging.Handler):
-    """Writes to whatever ``sys.stdout`` is at the time, which Lambda sends to CloudWatch."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-        except (OSError, ValueError):
-            self.handleError(record)
-
-
-def _setup_logging() -> None:
-    if LOGGER.handlers:
-        return
-    handler = _StdoutHandler()
-    handler.setFormatter(_JsonFormatter())
-    LOGGER.addHandler(handler)
-    # Lambda's runtime puts its own text handler on the root logger; one JSON line is enough.
-    LOGGER.propagate = False
-    LOGGER.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
-
-
-def _log(level: int, message: str, **fields: object) -> None:
-    LOGGER.log(level, message, extra={"fields": fields})
 
 
 @dataclass(frozen=True)
@@ -112,10 +65,8 @@ class Config:
             ) from None
         if days < 1:
             raise ConfigError(f"SWEEP_MAX_AGE_DAYS {days} must be at least 1")
-        dry_run = environ.get("DRY_RUN", "false").strip().lower()
-        if dry_run not in TRUE_WORDS + FALSE_WORDS:
-            raise ConfigError(f"DRY_RUN {dry_run!r} must be 'true' or 'false'")
-        return cls(bucket, prefix, timedelta(days=days), dry_run in TRUE_WORDS)
+        dry_run = env_flag(environ, "DRY_RUN", default=False)
+        return cls(bucket, prefix, timedelta(days=days), dry_run)
 
 
 @dataclass
@@ -158,7 +109,7 @@ def delete_batch(config: Config, batch: list[dict[str, Any]], summary: Summary) 
     sizes = {item["Key"]: int(item.get("Size", 0)) for item in batch}
     if config.dry_run:
         for key in sizes:
-            _log(logging.INFO, "would delete", key=key)
+            LOG.log(logging.INFO, "would delete", key=key)
         return
     response = _s3().delete_objects(
         Bucket=config.bucket,
@@ -168,7 +119,7 @@ def delete_batch(config: Config, batch: list[dict[str, Any]], summary: Summary) 
     errors = response.get("Errors", [])
     failed = {error["Key"] for error in errors}
     for error in errors:
-        _log(
+        LOG.log(
             logging.ERROR,
             "delete failed",
             key=error["Key"],
@@ -181,8 +132,7 @@ def delete_batch(config: Config, batch: list[dict[str, Any]], summary: Summary) 
 
 
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
-    _setup_logging()
-    REQUEST_ID.set(str(getattr(context, "aws_request_id", "-")))
+    LOG.start(context)
     config = Config.from_env(os.environ)
     cutoff = scheduled_time(event) - config.max_age
     summary = Summary()
@@ -206,5 +156,5 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         "dry_run": config.dry_run,
         **asdict(summary),
     }
-    _log(logging.ERROR if summary.errors else logging.INFO, "sweep finished", **result)
+    LOG.log(logging.ERROR if summary.errors else logging.INFO, "sweep finished", **result)
     return result

@@ -242,6 +242,7 @@ data "aws_caller_identity" "current" {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
+  # checkov:skip=CKV_AWS_158:CloudWatch encrypts logs at rest; a CMK is flow_log_kms_key_arn
   # checkov:skip=CKV_AWS_338:Retention is the flow_log_retention_days input (90 days by default)
   count = var.enable_flow_logs ? 1 : 0
 

@@ -1,6 +1,8 @@
 """Build one reproducible zip per Lambda function, with dependencies for Lambda's platform.
 
 A function is a folder with ``handler.py`` and an optional ``requirements.txt`` of exact pins.
+Modules in the ``_shared`` folder beside the function folders go into every function's zip, at
+its top level beside ``handler.py``, and are part of every function's content hash.
 Dependencies come from pip as manylinux wheels for the target Python and architecture, never
 from the build machine, and are cached under ``cache_dir`` by requirements and target. The zip is
 byte-identical for identical inputs: entries are sorted, timestamps and permissions fixed, and
@@ -48,6 +50,8 @@ PINNED = re.compile(
     r"\s*==\s*(?P<version>[A-Za-z0-9.+!_-]+)"
     r"\s*(?:;.*)?$"
 )
+# The folder, beside the function folders, whose modules every function's zip gets.
+SHARED_FOLDER = "_shared"
 # Files in a function folder that are for developing it, not for running it.
 TOP_LEVEL_EXCLUDES = frozenset({"requirements.txt", "__init__.py", "ruff.toml", "README.md"})
 # What pip leaves in a --target folder that Lambda does not need or that names this machine.
@@ -157,6 +161,20 @@ def source_files(source: Path) -> list[tuple[str, Path]]:
                 continue
             found.append(((relative / file).as_posix(), Path(folder) / file))
     return found
+
+
+def shared_files(source_root: Path) -> list[tuple[str, Path]]:
+    """(name in the zip, file) for the modules in ``source_root/_shared``, if there is one."""
+    shared = source_root / SHARED_FOLDER
+    if not shared.is_dir():
+        return []
+    if (shared / "requirements.txt").is_file():
+        # Its pins would have to be merged with each function's; nothing needs that so far.
+        raise BlueprintError(
+            f"{shared}: shared modules may use the standard library only; move requirements.txt "
+            "and the code that needs it into the functions that use it"
+        )
+    return source_files(shared)
 
 
 def installed_files(folder: Path) -> list[tuple[str, Path]]:
@@ -319,19 +337,28 @@ def build_function(source: Path, build_dir: Path, cache_dir: Path, target: Targe
     pins = read_requirements(name, source / "requirements.txt")
     deps = install_dependencies(name, pins, cache_dir.resolve(), target)
 
-    code = source_files(source)
+    own = source_files(source)
+    shared = shared_files(source.parent)
+    overridden = sorted({arc for arc, _ in own} & {arc for arc, _ in shared})
+    if overridden:
+        raise BlueprintError(
+            f"{name}: {', '.join(overridden)} exists both in the function and in "
+            f"{SHARED_FOLDER}/; rename the function's file"
+        )
+    code = own + shared
     libraries = installed_files(deps.folder) if deps.folder else []
     clashes = sorted({arc for arc, _ in code} & {arc for arc, _ in libraries})
     if clashes:
         raise BlueprintError(
-            f"{name}: {', '.join(clashes)} exists both in the function and in a dependency; "
-            "rename the function's file"
+            f"{name}: {', '.join(clashes)} exists both in the function's code and in a "
+            f"dependency; rename the file in the function or in {SHARED_FOLDER}/"
         )
     inputs = _hash_json(
         {
             "format": FORMAT_VERSION,
             "target": [target.python_version, target.architecture],
             "wheels": deps.wheels,
+            # Shared modules included, so that a change there rebuilds every function.
             "code": [[arc, file_mode(path), sha256_file(path)] for arc, path in code],
         }
     )
@@ -413,6 +440,10 @@ def naive_build(source: Path, out_zip: Path, target: Target) -> BuildResult:
                 ],
             )  # fmt: skip
         shutil.copytree(source, staging, dirs_exist_ok=True)
+        # Without the shared modules the function would not import; a fair baseline runs.
+        for arc, path in shared_files(source.resolve().parent):
+            (staging / arc).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staging / arc)
         out_zip.parent.mkdir(parents=True, exist_ok=True)
         archive = shutil.make_archive(str(out_zip.with_suffix("")), "zip", staging)
         Path(archive).replace(out_zip)

@@ -8,6 +8,7 @@ tests/unit/test_policy_rules.py) only where a plan knows more or less than the c
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shlex
@@ -289,3 +290,12 @@ def test_checkov_calls_nobody(tmp_path: Path, offline: bool) -> None:
         assert requests == []
     else:
         assert requests, "checkov's defaults made no request: the trap would miss calls"
+
+
+def test_rehearsed_staging_and_prod_plans_pass_every_check(local: Settings) -> None:
+    rehearsal = dataclasses.replace(local, rehearse=True)
+    report = policy.evaluate(rehearsal, plans=True, environments=["staging", "prod"])
+    assert report.ok, "\n".join(policy.report_lines(report))
+    assert report.planned == ("staging", "prod")
+    sources = {finding.source for finding in report.outcome("passed")}
+    assert {"plan staging", "plan prod"} <= sources

@@ -244,6 +244,68 @@ def test_build_all_builds_each_function_folder(tmp_path, cache_dir):
     assert sorted(p.name for p in (tmp_path / "build").glob("*.zip")) == ["one.zip", "two.zip"]
 
 
+def make_shared(root: Path, text: str = "LEVEL = 'INFO'\n") -> Path:
+    shared = root / "_shared"
+    shared.mkdir(parents=True, exist_ok=True)
+    (shared / "common_log.py").write_text(text)
+    (shared / "test_common_log.py").write_text("def test_nothing():\n    pass\n")
+    (shared / "ruff.toml").write_text('target-version = "py38"\n')
+    return shared
+
+
+def test_shared_modules_are_in_every_zip_at_the_top(tmp_path, cache_dir):
+    make_function(tmp_path / "src", "one", requirements="")
+    make_function(tmp_path / "src", "two", requirements="")
+    make_shared(tmp_path / "src")
+
+    results = build_all(tmp_path / "src", tmp_path / "build", cache_dir, Target("3.8"))
+    again = build_all(tmp_path / "src", tmp_path / "elsewhere", cache_dir, Target("3.8"))
+
+    assert [r.name for r in results] == ["one", "two"]
+    for result in results:
+        with zipfile.ZipFile(result.zip_path) as archive:
+            names = archive.namelist()
+            assert names == ["common_log.py", "handler.py", "lib/__init__.py", "lib/sizes.py"]
+            assert archive.read("common_log.py") == b"LEVEL = 'INFO'\n"
+    for first, second in zip(results, again, strict=True):
+        assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+
+
+def test_changed_shared_module_rebuilds_every_function(tmp_path, cache_dir):
+    make_function(tmp_path / "src", "one", requirements="")
+    make_function(tmp_path / "src", "two", requirements="")
+    shared = make_shared(tmp_path / "src")
+    before = build_all(tmp_path / "src", tmp_path / "build", cache_dir, Target("3.8"))
+    (shared / "test_common_log.py").write_text("def test_more():\n    assert True\n")
+    unchanged = build_all(tmp_path / "src", tmp_path / "build", cache_dir, Target("3.8"))
+
+    (shared / "common_log.py").write_text("LEVEL = 'DEBUG'\n")
+    after = build_all(tmp_path / "src", tmp_path / "build", cache_dir, Target("3.8"))
+
+    assert not [r.name for r in unchanged if r.rebuilt]
+    assert [r.name for r in after if r.rebuilt] == ["one", "two"]
+    for old, new in zip(before, after, strict=True):
+        assert old.source_code_hash != new.source_code_hash
+
+
+def test_function_file_named_like_a_shared_module_is_rejected(tmp_path, cache_dir):
+    function = make_function(tmp_path / "src", "one", requirements="")
+    make_shared(tmp_path / "src")
+    (function / "common_log.py").write_text("LEVEL = 'WARNING'\n")
+
+    with pytest.raises(BlueprintError, match=r"one: common_log\.py exists both .* _shared/"):
+        build_function(function, tmp_path / "build", cache_dir, Target("3.8"))
+
+
+def test_shared_requirements_are_rejected(tmp_path, cache_dir):
+    function = make_function(tmp_path / "src", "one", requirements="")
+    shared = make_shared(tmp_path / "src")
+    (shared / "requirements.txt").write_text("six==1.16.0\n")
+
+    with pytest.raises(BlueprintError, match="standard library only"):
+        build_function(function, tmp_path / "build", cache_dir, Target("3.8"))
+
+
 def test_the_repository_functions_package(tmp_path, cache_dir):
     source_root = Path(__file__).resolve().parents[2] / "lambda_src"
 
@@ -252,7 +314,7 @@ def test_the_repository_functions_package(tmp_path, cache_dir):
     assert {r.name for r in results} == {"event_archiver", "image_thumbnailer", "scheduled_sweeper"}
     for result in results:
         with zipfile.ZipFile(result.zip_path) as archive:
-            assert "handler.py" in archive.namelist()
+            assert {"handler.py", "blueprint_lambda.py"} <= set(archive.namelist())
             assert "test_handler.py" not in archive.namelist()
 
 
@@ -264,3 +326,13 @@ def test_naive_build_is_a_plain_zip(function, tmp_path):
     assert "handler.py" in names
     assert "PIL/_imaging.cpython-38-x86_64-linux-gnu.so" in names
     assert result.rebuilt
+
+
+def test_naive_build_has_the_shared_modules_too(tmp_path):
+    function = make_function(tmp_path / "src", "plain", requirements="")
+    make_shared(tmp_path / "src")
+
+    result = naive_build(function, tmp_path / "naive" / "plain.zip", Target("3.8"))
+
+    with zipfile.ZipFile(result.zip_path) as archive:
+        assert "common_log.py" in archive.namelist()
