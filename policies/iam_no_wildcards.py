@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from _shared import as_list, blocks, first, policy_document, statements
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from policy_sentry.analysis.expand import determine_actions_to_expand
 from policy_sentry.querying.actions import get_action_data
+
+from _shared import as_list, blocks, first, policy_document, statements
 
 WILDCARD_ACTION = re.compile(r"^(\*|[a-z0-9-]+:\*)$", re.IGNORECASE)
 WRITE_LEVELS = frozenset({"Write", "Permissions management", "Tagging"})

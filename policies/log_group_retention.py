@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from _shared import as_int, first
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from _shared import as_int, first
 
 
 class LogGroupRetention(BaseResourceCheck):

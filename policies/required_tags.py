@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from _shared import first, is_plan
 from checkov.common.checks_infra.resources_types import resources_types
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from _shared import first, is_plan
 
 REQUIRED_TAGS = ("owner", "service", "environment")
 

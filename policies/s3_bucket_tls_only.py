@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from _shared import as_list, first, policy_document, predecessors, statements, vertex_of
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from _shared import as_list, first, policy_document, predecessors, statements, vertex_of
 
 ALL_S3_ACTIONS = frozenset({"*", "s3:*"})
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from _shared import as_int, as_list, blocks, first
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+from _shared import as_int, as_list, blocks, first
 
 EVERYWHERE = frozenset({"0.0.0.0/0", "::/0"})
 PUBLIC_PORTS = frozenset({80, 443})
