@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.session
 
 from blueprint.errors import BlueprintError
 
@@ -18,6 +19,9 @@ class Target:
     region: str
     endpoint: str | None = None
     access_key: str | None = None
+    # Whether credentials may come from an EC2 or ECS metadata address. Off unless asked for, so
+    # that a machine without credentials refuses without a single request.
+    instance_credentials: bool = False
 
     @property
     def on_emulator(self) -> bool:
@@ -25,7 +29,14 @@ class Target:
 
     def client(self, service: str) -> Any:
         if self.endpoint is None:
-            return boto3.session.Session().client(service, region_name=self.region)
+            core = botocore.session.Session()
+            if not self.instance_credentials:
+                resolver = core.get_component("credential_provider")
+                for provider in ("iam-role", "container-role"):
+                    resolver.remove(provider)
+            return boto3.session.Session(botocore_session=core).client(
+                service, region_name=self.region
+            )
         return boto3.session.Session().client(
             service,
             region_name=self.region,

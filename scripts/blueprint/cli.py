@@ -56,6 +56,10 @@ def _settings(ctx: click.Context) -> Settings:
     "--allow-data-loss", is_flag=True, envvar="ALLOW_DATA_LOSS",
     help="Let a prod apply destroy or replace a database, bucket, stream or table.",
 )  # fmt: skip
+@click.option(
+    "--instance-credentials", is_flag=True, envvar="BLUEPRINT_INSTANCE_CREDENTIALS",
+    help="Let boto3 take credentials from EC2/ECS metadata (CI runners with an instance role).",
+)  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, envvar="BLUEPRINT_VERBOSE", help="Debug logs.")
 @click.pass_context
 def main(
@@ -67,6 +71,7 @@ def main(
     auto_approve: bool,
     rehearse: bool,
     allow_data_loss: bool,
+    instance_credentials: bool,
     verbose: bool,
 ) -> None:
     """Plan, apply and test the Blueprint platform."""
@@ -84,6 +89,7 @@ def main(
         auto_approve=auto_approve,
         rehearse=rehearse,
         allow_data_loss=allow_data_loss,
+        instance_credentials=instance_credentials,
     )
 
 

@@ -27,6 +27,7 @@ class Settings:
     auto_approve: bool
     rehearse: bool = False
     allow_data_loss: bool = False
+    instance_credentials: bool = False
 
     @property
     def envs_dir(self) -> Path:

@@ -58,6 +58,12 @@ def _timeout(workspace: ws.Workspace) -> float | None:
     return APPLY_TIMEOUT_ON_EMULATOR_S if workspace.emulator is not None else None
 
 
+def plan_command(workspace: ws.Workspace) -> str:
+    """The make command that plans this workspace again, rehearsal included."""
+    rehearse = " REHEARSE=1" if workspace.rehearsal else ""
+    return f"make plan ENV={workspace.environment.name}{rehearse}"
+
+
 def _fail_on(outcome: Outcome, what: str, workspace: ws.Workspace) -> None:
     if outcome.timed_out:
         raise BlueprintError(
@@ -70,12 +76,12 @@ def _fail_on(outcome: Outcome, what: str, workspace: ws.Workspace) -> None:
     if outcome.error and "Error acquiring the state lock" in outcome.error:
         raise BlueprintError(
             f"the state of {workspace.label} is locked by another Terraform run; wait for it to "
-            "finish, or if it died, release the lock with 'terraform force-unlock' (ID above)"
+            "finish (a remote lock left by a run that died: 'terraform force-unlock', ID above)"
         )
     if outcome.error and "Saved plan is stale" in outcome.error:
         raise BlueprintError(
             f"the saved plan of {workspace.label} is stale: the state changed since it was "
-            f"made; run 'make plan ENV={workspace.environment.name}' again"
+            f"made; run '{plan_command(workspace)}' again"
         )
     detail = outcome.error or "see the output above"
     raise BlueprintError(
@@ -93,7 +99,11 @@ def make_plan(workspace: ws.Workspace, destroy: bool = False) -> PlanResult:
         destroy=IsFlagged if destroy else None,
         detailed_exitcode=IsFlagged,
         timeout_s=_timeout(workspace),
+        env=workspace.plan_environment(),
     )
+    # The plan file holds the run's variable values, secrets included: owner-only.
+    if plan_file.exists():
+        plan_file.chmod(0o600)
     _fail_on(outcome, "plan", workspace)
     # -detailed-exitcode: 0 means no changes, so there is nothing to read back.
     summary = (
@@ -127,15 +137,11 @@ def saved_plan(workspace: ws.Workspace, destroy: bool = False) -> Path | None:
     if record.get("environment") != workspace.environment.name:
         raise BlueprintError(
             f"the saved plan in {workspace.data_dir} was made for {record.get('environment')!r}, "
-            f"not {workspace.environment.name!r}; delete it and run "
-            f"'make plan ENV={workspace.environment.name}'"
+            f"not {workspace.environment.name!r}; delete it and run '{plan_command(workspace)}'"
         )
-    current = (
-        plan_file.is_file()
-        and record.get("fingerprint") == _plan_fingerprint(workspace)
-        and record.get("destroy", False) == destroy
-        and record.get("has_changes", False)
-    )
+    if record.get("destroy", False) != destroy or not record.get("has_changes", False):
+        return None
+    current = plan_file.is_file() and record.get("fingerprint") == _plan_fingerprint(workspace)
     if not current:
         log.info("the saved plan is out of date (code, inputs or emulator changed since)")
     return plan_file if current else None
@@ -204,9 +210,8 @@ def apply_workspace(
         if not fresh.summary.has_changes:
             log.info("%s %s: no changes", verb, workspace.label)
             return fresh.summary
-        name = workspace.environment.name
         raise BlueprintError(
-            f"{workspace.label} applies only a current plan saved by 'make plan ENV={name}' "
+            f"{workspace.label} applies only a current plan saved by '{plan_command(workspace)}' "
             f"and there are changes to review ({fresh.summary.counts()}); run it, then apply"
         )
     if plan_file is None:
@@ -253,7 +258,7 @@ def bootstrap(settings: Settings, name: str) -> dict[str, str]:
 
 def outputs(settings: Settings, name: str) -> dict[str, Any]:
     """The root's outputs by name; values Terraform marks sensitive are withheld."""
-    workspace = ws.prepare(settings, name)
+    workspace = ws.prepare(settings, name, package=False)
     outcome = workspace.runner.capture("output", json=IsFlagged, no_color=IsFlagged)
     if outcome.returncode != 0:
         raise BlueprintError(f"terraform output failed for {workspace.label}")

@@ -36,6 +36,8 @@ __all__ = ["IsFlagged", "Outcome", "TerraformRunner"]
 WAITING_LINE = re.compile(r"^(?P<address>\S+): Still (?P<verb>[a-z]+)\.\.\.")
 # "│ Error: Saved plan is stale", with or without the box drawing
 ERROR_LINE = re.compile(r"^[│ ]*(?P<error>Error: .+)$")
+# "  on terraform.tfvars line 11:" inside a diagnostic
+ON_LINE = re.compile(r"^\s+on (?P<where>.+? line \d+)")
 INTERRUPT_GRACE_S = 60.0
 
 
@@ -88,6 +90,7 @@ class TerraformRunner:
         *args: str,
         timeout_s: float | None = None,
         sink: IO[str] | None = None,
+        env: Mapping[str, str] | None = None,
         **options: Any,
     ) -> Outcome:
         """Run with Terraform's output copied live to ``sink`` (stderr by default)."""
@@ -102,7 +105,7 @@ class TerraformRunner:
         process = subprocess.Popen(
             argv,
             cwd=self.root,
-            env=self._env,
+            env={**self._env, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -128,15 +131,38 @@ class TerraformRunner:
 def _copy_lines(process: subprocess.Popen[str], out: IO[str], seen: dict[str, str | None]) -> None:
     """Copy Terraform's output; note the last resource it waited on and its first error."""
     assert process.stdout is not None
+    error_block: list[str] | None = None
     for line in process.stdout:
         out.write(line)
         out.flush()
         match = WAITING_LINE.match(line)
         if match:
             seen["on"] = match["address"]
-        error = ERROR_LINE.match(line.rstrip())
-        if error and seen["error"] is None:
-            seen["error"] = error["error"].strip()
+        if seen["error"] is None and error_block is None and ERROR_LINE.match(line.rstrip()):
+            error_block = []
+        if error_block is not None:
+            if line.startswith("╵"):
+                seen["error"] = condense_error(error_block)
+                error_block = None
+            else:
+                error_block.append(line.rstrip("\n").removeprefix("│").removeprefix(" "))
+    if error_block:
+        seen["error"] = condense_error(error_block)
+
+
+def condense_error(block: list[str]) -> str:
+    """One line from a Terraform diagnostic: its summary, where, and its first plain sentence.
+
+    Indented lines are Terraform's code excerpt; the message a module author wrote for a failed
+    validation is the first line that starts at the margin after the summary.
+    """
+    summary = block[0].strip()
+    where = next((m["where"] for line in block if (m := ON_LINE.match(line))), None)
+    detail = next(
+        (line.strip() for line in block[1:] if line.strip() and not line[:1].isspace()), ""
+    )
+    text = summary + (f" ({where})" if where else "")
+    return f"{text}: {detail}" if detail else text
 
 
 def _interrupt(process: subprocess.Popen[str]) -> None:

@@ -79,17 +79,21 @@ def verify_provider_zip(path: Path, origin: Path, expected: str = PROVIDER_SHA25
         )
 
 
-def _stamp(path: Path) -> str:
-    status = path.stat()
-    return f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
-
-
 def build_mirror(mirror_dir: Path, source_zip: Path) -> Path:
-    """Copy the verified zip into a packed filesystem mirror; re-verify only when it changed."""
+    """Copy the verified zip into a packed filesystem mirror, or check the copy already there.
+
+    The copy is hashed on every run (about 0.1 s): a copy changed after it was verified is
+    refused, never silently replaced, so that tampering is noticed.
+    """
     target_dir = mirror_dir / MIRROR_SUBDIR
     target = target_dir / PROVIDER_ZIP
-    stamp_file = target_dir / f"{PROVIDER_ZIP}.verified"
-    if target.is_file() and stamp_file.is_file() and stamp_file.read_text() == _stamp(target):
+    if target.is_file():
+        actual = sha256_of(target)
+        if actual != PROVIDER_SHA256:
+            raise BlueprintError(
+                f"{target} has SHA-256 {actual}, not HashiCorp's {PROVIDER_SHA256}: it changed "
+                f"after it was verified; delete {mirror_dir} and run again to rebuild it"
+            )
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
@@ -100,7 +104,6 @@ def build_mirror(mirror_dir: Path, source_zip: Path) -> Path:
         partial.unlink()
         raise
     partial.replace(target)
-    stamp_file.write_text(_stamp(target))
     log.info("provider mirror ready: %s (sha256 verified)", target)
     return target
 

@@ -53,6 +53,10 @@ class Workspace:
     init_options: dict[str, Any] = field(default_factory=dict)
     local_state: Path | None = None
 
+    def plan_environment(self) -> dict[str, str]:
+        """Generated secrets, passed to ``plan`` only: a saved plan carries its own values."""
+        return generated_secrets(self.root)
+
     @property
     def rehearsal(self) -> bool:
         return self.emulator is not None and not self.environment.uses_emulator
@@ -140,7 +144,14 @@ def reconcile_local_state(workspace: Workspace) -> None:
 
 def record_local_state(workspace: Workspace) -> None:
     """After a run that wrote state, tie the state's lineage to the emulator that holds it."""
-    if workspace.emulator is None or workspace.local_state is None:
+    state = workspace.local_state
+    if state is None:
+        return
+    for path in (state, state.with_name(f"{state.name}.backup")):
+        # The state holds the database's initial password: owner-only, like the plan files.
+        if path.exists():
+            path.chmod(0o600)
+    if workspace.emulator is None:
         return
     lineage = _read_json(workspace.local_state).get("lineage")
     record = _state_record(workspace)
@@ -149,10 +160,12 @@ def record_local_state(workspace: Workspace) -> None:
     record.write_text(json.dumps({"lineage": lineage, "instance_id": instance_id}))
 
 
-def _target(environment: Environment, info: emulator.EmulatorInfo | None) -> aws.Target:
+def _target(
+    settings: Settings, environment: Environment, info: emulator.EmulatorInfo | None
+) -> aws.Target:
     region = str(environment.inputs().get("region") or "us-east-1")
     if info is None:
-        return aws.Target(region)
+        return aws.Target(region, instance_credentials=settings.instance_credentials)
     return aws.Target(region, info.endpoint, emulator_access_key(environment))
 
 
@@ -247,24 +260,26 @@ def package_lambdas(
     return results
 
 
-def prepare(settings: Settings, name: str) -> Workspace:
+def prepare(settings: Settings, name: str, package: bool = True) -> Workspace:
+    """Ready ``name`` for Terraform; ``package`` builds the Lambda zips first (not for reads)."""
     environment = environments.load(settings.envs_dir, name)
     root = environment.root
+    if package:
+        # Before anything starts, so a broken function stops the run with nothing changed, and
+        # a plan never refers to stale zips.
+        package_lambdas(settings, environment, root)
     tools, info, extra_env = _start(settings, environment, root)
     rehearsal = info is not None and not environment.uses_emulator
     account = None
     if not environment.uses_emulator:
-        account = check_account(environment, _target(environment, info), rehearsal)
+        account = check_account(environment, _target(settings, environment, info), rehearsal)
     # Rehearsals keep their own Terraform data folder, so that switching between the emulator
     # and the real account never asks to migrate state.
     data_dir = root / (".terraform-rehearsal" if rehearsal else ".terraform")
     extra_env["TF_DATA_DIR"] = str(data_dir)
-    extra_env.update(generated_secrets(root))
     init_options: dict[str, Any] = {}
     if environment.backend_config is not None:
         init_options["backend_config"] = environment.backend_config.name
-    # Packaged first, so that a plan never refers to stale zips.
-    package_lambdas(settings, environment, root)
     if rehearsal:
         ensure_rehearsal_backend(settings, environment)
     workspace = Workspace(
@@ -283,7 +298,7 @@ def ensure_rehearsal_backend(settings: Settings, environment: Environment) -> No
     backend = environment.backend_settings()
     info = emulator.status(settings.emulator_paths)
     assert info is not None
-    target = _target(environment, info)
+    target = _target(settings, environment, info)
     if aws.bucket_exists(target, str(backend.get("bucket"))) and aws.table_exists(
         target, str(backend.get("dynamodb_table"))
     ):
@@ -340,8 +355,12 @@ def prepare_bootstrap(settings: Settings, name: str) -> Workspace:
     folder.mkdir(parents=True, exist_ok=True)
     var_file = folder / "bootstrap.tfvars.json"
     var_file.write_text(json.dumps(inputs, indent=2, sort_keys=True))
-    target = aws.Target(inputs["region"], info.endpoint if info else None,
-                        emulator_access_key(environment) if info else None)  # fmt: skip
+    target = aws.Target(
+        inputs["region"],
+        info.endpoint if info else None,
+        emulator_access_key(environment) if info else None,
+        instance_credentials=settings.instance_credentials,
+    )
     account = check_account(environment, target, rehearsal)
     extra_env["TF_DATA_DIR"] = str(folder / "terraform-data")
     # -var-file on every plan, via the environment, so that saved plans and destroy agree.

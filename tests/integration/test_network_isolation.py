@@ -34,6 +34,8 @@ def test_local_lifecycle_runs_with_loopback_only(settings: Settings) -> None:
         str(BLUEPRINT), "--root", str(settings.project_root), "--home", str(settings.home),
         "--emulator-port", str(settings.emulator_port),
     ])  # fmt: skip
+    # Packaging fetches wheels from PyPI: a build step, done before the emulator run.
+    subprocess.run([*shlex.split(cli), "package", "local"], check=True, capture_output=True)
     script = (
         "set -u; ip link set lo up; ip -o link show | awk '{print $2}' > interfaces; "
         f"{cli} apply local && {cli} plan local --detailed-exitcode && {cli} destroy local; "

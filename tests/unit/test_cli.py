@@ -71,3 +71,27 @@ def test_emulator_port_out_of_range_is_refused(project: Path, tmp_path: Path) ->
     result = CliRunner().invoke(main, ["--root", str(project), "--emulator-port", "80", "envs"])
     assert result.exit_code == 2
     assert "80 is not in the range 1024<=x<=65535" in result.output
+
+
+def test_no_credentials_refuses_without_asking_instance_metadata(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    asked: list[str] = []
+    import botocore.utils
+
+    def refuse(self, *args, **kwargs):
+        asked.append(type(self).__name__)
+        raise AssertionError("instance metadata must not be asked")
+
+    monkeypatch.setattr(
+        botocore.utils.InstanceMetadataFetcher, "retrieve_iam_role_credentials", refuse
+    )
+    monkeypatch.setattr(botocore.utils.ContainerMetadataFetcher, "retrieve_full_uri", refuse)
+    code, output = run(project, tmp_path / "home", "plan", "staging")
+    assert code == 1
+    assert "no AWS credentials found" in output
+    assert asked == []

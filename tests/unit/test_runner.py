@@ -70,3 +70,22 @@ def test_require_success_raises_with_terraforms_error() -> None:
     failed = runner.Outcome(["terraform", "x"], 1, 0.1, stderr="Error: boom\nbecause\n")
     with pytest.raises(runner.BlueprintError, match=r"terraform x failed \(exit 1\): Error: boom"):
         runner.require_success(failed, "x")
+
+
+def test_validation_error_is_condensed_to_its_message_and_place() -> None:
+    block = [
+        "Error: Invalid value for variable",
+        "",
+        "  on terraform.tfvars line 11:",
+        "  11: services = {",
+        "    ├────────────────",
+        "    │ var.retention_period_hours is 5",
+        "",
+        "retention_period_hours must be a whole number from 24 to 8760.",
+        "",
+        "This was checked by the validation rule at variables.tf:27,3-13.",
+    ]
+    assert runner.condense_error(block) == (
+        "Error: Invalid value for variable (terraform.tfvars line 11): "
+        "retention_period_hours must be a whole number from 24 to 8760."
+    )

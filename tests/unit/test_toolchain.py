@@ -25,13 +25,18 @@ def test_tampered_zip_is_refused_and_not_mirrored(tmp_path: Path) -> None:
     assert not list(mirror.rglob("*.partial"))
 
 
-def test_mirror_is_rebuilt_when_its_copy_changes(tmp_path: Path) -> None:
+def test_mirror_copy_changed_after_verification_is_refused(tmp_path: Path) -> None:
     source = toolchain.bundled_provider_zip()
     mirror = tmp_path / "mirror"
     target = toolchain.build_mirror(mirror, source)
-    target.write_bytes(b"swapped after verification")
-    rebuilt = toolchain.build_mirror(mirror, source)
-    assert toolchain.sha256_of(rebuilt) == toolchain.PROVIDER_SHA256
+    assert toolchain.sha256_of(target) == toolchain.PROVIDER_SHA256
+    with target.open("r+b") as handle:  # one byte flipped in place, size unchanged
+        handle.seek(1000)
+        byte = handle.read(1)
+        handle.seek(1000)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(BlueprintError, match="it changed after it was verified"):
+        toolchain.build_mirror(mirror, source)
 
 
 def test_cli_config_installs_hashicorp_providers_only_from_the_mirror(tmp_path: Path) -> None:
