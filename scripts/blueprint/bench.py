@@ -77,7 +77,10 @@ def measure_terraform(settings: Settings) -> list[Row]:
 
     def bare(command: str, *args: str, **options: object) -> Callable[[], object]:
         def run() -> None:
-            outcome = terraform.capture(command, *args, input=False, no_color=IsFlagged, **options)
+            outcome = terraform.capture(
+                command, *args, input=False, no_color=IsFlagged,
+                env=workspace.plan_environment(), **options,
+            )  # fmt: skip
             assert outcome.returncode == 0, outcome.stderr
             ws.record_local_state(workspace)
 

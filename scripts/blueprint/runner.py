@@ -62,7 +62,9 @@ class TerraformRunner:
     def argv(self, command: str, *args: str, **options: Any) -> list[str]:
         return list(self._terraform.generate_cmd_string(command, *args, **options))
 
-    def capture(self, command: str, *args: str, **options: Any) -> Outcome:
+    def capture(
+        self, command: str, *args: str, env: Mapping[str, str] | None = None, **options: Any
+    ) -> Outcome:
         """Run quietly and return what Terraform printed (for -json output)."""
         argv = self.argv(command, *args, **options)
         log.debug("$ %s", shlex.join(argv))
@@ -70,7 +72,7 @@ class TerraformRunner:
         completed = subprocess.run(
             argv,
             cwd=self.root,
-            env=self._env,
+            env={**self._env, **(env or {})},
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
