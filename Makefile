@@ -103,9 +103,9 @@ validate: $(INSTALLED)  ## terraform validate every module example and environme
 unit: $(INSTALLED)  ## Tests that need nothing running.
 	$(PYTEST) -m "not integration"
 
-# Emulator tests mostly wait on the provider's waiters, so four workers share two cores well;
+# Emulator tests mostly wait on the provider's waiters, so three workers share two cores well;
 # each test starts its own emulator on a free port.
-INTEGRATION_WORKERS ?= 4
+INTEGRATION_WORKERS ?= 3
 integration: $(INSTALLED)  ## Tests that start the emulator and apply real Terraform.
 	$(PYTEST) -m integration -n $(INTEGRATION_WORKERS) --dist loadfile
 

@@ -16,7 +16,7 @@ from blueprint.config import Settings, default_project_root
 REGION = "us-east-1"
 REPO = default_project_root()
 # What a copy of the project needs for Terraform to run in it; never the user's working files.
-COPIED_FOLDERS = ("envs", "modules", "lambda_src", "bootstrap")
+COPIED_FOLDERS = ("envs", "modules", "lambda_src", "bootstrap", "services")
 IGNORED = shutil.ignore_patterns(
     ".terraform", "*.tfstate", "*.tfstate.*", "*_override.tf.json", "__pycache__", "*.tfplan"
 )

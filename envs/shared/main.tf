@@ -15,6 +15,16 @@ module "files_bucket" {
   tags                               = { service = "platform" }
 }
 
+# Source bundles of the services, one object per version under <service>/; the versions point
+# at them, so they are kept as long as the application keeps its versions.
+module "artifacts_bucket" {
+  source = "../../modules/s3_bucket"
+
+  bucket_name          = "${local.name_prefix}-artifacts-${local.account_id}"
+  enable_force_destroy = var.enable_force_destroy
+  tags                 = { service = "platform" }
+}
+
 module "network" {
   source = "../../modules/network"
 
@@ -69,6 +79,12 @@ module "service" {
   event_archiver = merge(
     var.lambda_packages["event_archiver"], { runtime = var.lambda_runtime }
   )
+  # No bundle (no services/<name>/ folder): the environment keeps the platform's sample app.
+  bundle = lookup(var.service_bundles, each.key, null)
+  artifacts_bucket = {
+    name = module.artifacts_bucket.bucket_name
+    arn  = module.artifacts_bucket.bucket_arn
+  }
   failure_queue_arn     = aws_sqs_queue.lambda_failures.arn
   sizing                = each.value
   certificate_arn       = var.certificate_arn

@@ -27,3 +27,8 @@ output "service_urls" {
   description = "Load balancer URL of each service, by service name."
   value       = { for name, service in module.service : name => service.endpoint_url }
 }
+
+output "service_versions" {
+  description = "Application version each service runs, by service name; null for the sample app."
+  value       = { for name, service in module.service : name => service.version_label }
+}

@@ -163,3 +163,16 @@ variable "lambda_packages" {
     source_code_hash = string
   }))
 }
+
+variable "service_bundles" {
+  description = <<-EOT
+    The source bundle of each service that has code under services/<name>/: zip path and sha256.
+    Written by the glue before every plan (blueprint_services.auto.tfvars.json); not set by hand.
+    A service missing here runs the platform's sample application.
+  EOT
+  type = map(object({
+    path   = string
+    sha256 = string
+  }))
+  default = {}
+}

@@ -5,6 +5,32 @@
 locals {
   tags         = merge({ service = var.name }, var.tags)
   files_prefix = "${var.name}/"
+  # The label follows the bundle's content: the same code never makes a second version.
+  version_label = var.bundle == null ? null : "v-${substr(var.bundle.sha256, 0, 12)}"
+}
+
+# aws_s3_bucket_object is the object resource provider 3.39 has. From 4.0 it is deprecated in
+# favour of aws_s3_object (absent from 3.x) but still works, up to the 6.x this module allows.
+# Switching would raise the provider floor to 4.0 and need a state move for existing bundles.
+resource "aws_s3_bucket_object" "bundle" {
+  # checkov:skip=CKV_AWS_186:The bucket's default encryption applies; kms_key_id excludes etag
+  count = var.bundle == null ? 0 : 1
+
+  bucket = try(var.artifacts_bucket.name, null)
+  key    = "${var.name}/${var.bundle.sha256}.zip"
+  source = var.bundle.path
+  # Uploads again only when the bytes change; the key changes with them anyway.
+  etag = filemd5(var.bundle.path)
+  tags = local.tags
+
+  lifecycle {
+    # A precondition, not a validation: validations may name other variables only from
+    # Terraform 1.9, and the module supports 1.5.
+    precondition {
+      condition     = var.artifacts_bucket != null
+      error_message = "artifacts_bucket is required when bundle is set."
+    }
+  }
 }
 
 module "events" {
@@ -35,7 +61,11 @@ module "service" {
   database_endpoint                = var.database.endpoint
   database_secret_arn              = var.database.secret_arn
   environment_variables            = var.environment_variables
-  tags                             = local.tags
+  # Through the uploaded object, so that the version is created only once the bundle is there.
+  artifacts_bucket = try(aws_s3_bucket_object.bundle[0].bucket, null)
+  artifact_key     = try(aws_s3_bucket_object.bundle[0].key, null)
+  version_label    = local.version_label
+  tags             = local.tags
 }
 
 module "event_archiver" {

@@ -32,3 +32,8 @@ output "event_archiver_function_name" {
   description = "Name of the Lambda function that archives the service's events."
   value       = module.event_archiver.function_name
 }
+
+output "version_label" {
+  description = "Application version the environment runs; null while it runs the sample app."
+  value       = local.version_label
+}

@@ -52,6 +52,36 @@ variable "failure_queue_arn" {
   type        = string
 }
 
+variable "bundle" {
+  description = <<-EOT
+    The service's source bundle: a zip built by the glue from services/<name>/ (path, relative to
+    the root or absolute) and the sha256 of its bytes, which names the S3 object and the version
+    label. Null keeps whatever the environment runs: the platform's sample application at first.
+  EOT
+  type = object({
+    path   = string
+    sha256 = string
+  })
+  default = null
+
+  validation {
+    condition     = var.bundle == null || can(regex("^[0-9a-f]{64}$", var.bundle.sha256))
+    error_message = "bundle.sha256 must be the 64 lowercase hex digits of the zip's sha256."
+  }
+}
+
+variable "artifacts_bucket" {
+  description = <<-EOT
+    Bucket that receives the source bundle, under <name>/<sha256>.zip. Required when bundle is
+    set; the instances may read only their own bundle from it.
+  EOT
+  type = object({
+    name = string
+    arn  = string
+  })
+  default = null
+}
+
 variable "sizing" {
   description = "Capacity of the service: instance type, Auto Scaling bounds, event stream."
   type = object({

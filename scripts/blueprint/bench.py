@@ -26,7 +26,7 @@ log = logging.getLogger("blueprint.bench")
 
 REPEATS = 3
 GROUPS = ["init", "plan", "replan", "apply", "destroy", "package", "policy"]
-COPIED = ("envs", "modules", "lambda_src", "bootstrap")
+COPIED = ("envs", "modules", "lambda_src", "bootstrap", "services")
 IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*_override.tf.json", "__pycache__")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from blueprint import aws, emulator, emulator_wiring, environments, hcl, packaging, toolchain
+from blueprint.bundles import build_bundles
 from blueprint.config import Settings
 from blueprint.environments import Environment
 from blueprint.errors import BlueprintError
@@ -268,6 +269,8 @@ def prepare(settings: Settings, name: str, package: bool = True) -> Workspace:
         # Before anything starts, so a broken function stops the run with nothing changed, and
         # a plan never refers to stale zips.
         package_lambdas(settings, environment, root)
+        if "service_bundles" in hcl.declared_variables(root):
+            build_bundles(settings, environment, root)
     tools, info, extra_env = _start(settings, environment, root)
     rehearsal = info is not None and not environment.uses_emulator
     account = None
@@ -282,12 +285,20 @@ def prepare(settings: Settings, name: str, package: bool = True) -> Workspace:
         init_options["backend_config"] = environment.backend_config.name
     if rehearsal:
         ensure_rehearsal_backend(settings, environment)
+    local_backend = hcl.backend_block(root, "local") is not None
     workspace = Workspace(
-        settings, environment, tools, TerraformRunner(root, tools.terraform_bin, extra_env), info,
-        root, data_dir, environment.display + (" (rehearsal)" if rehearsal else ""), account,
-        init_options, root / "terraform.tfstate" if hcl.backend_block(root, "local") is not None
-        else None,
-    )  # fmt: skip
+        settings=settings,
+        environment=environment,
+        tools=tools,
+        runner=TerraformRunner(root, tools.terraform_bin, extra_env),
+        emulator=info,
+        root=root,
+        data_dir=data_dir,
+        label=environment.display + (" (rehearsal)" if rehearsal else ""),
+        account=account,
+        init_options=init_options,
+        local_state=root / "terraform.tfstate" if local_backend else None,
+    )
     reconcile_local_state(workspace)
     init_if_needed(workspace)
     return workspace
@@ -367,11 +378,18 @@ def prepare_bootstrap(settings: Settings, name: str) -> Workspace:
     extra_env["TF_CLI_ARGS_plan"] = f"-var-file={var_file}"
     state = folder / "terraform.tfstate"
     workspace = Workspace(
-        settings, environment, tools, TerraformRunner(root, tools.terraform_bin, extra_env), info,
-        root, folder / "terraform-data", f"bootstrap of {environment.display}"
-        + (" (rehearsal)" if rehearsal else ""), account, {"backend_config": f"path={state}"},
-        state,
-    )  # fmt: skip
+        settings=settings,
+        environment=environment,
+        tools=tools,
+        runner=TerraformRunner(root, tools.terraform_bin, extra_env),
+        emulator=info,
+        root=root,
+        data_dir=folder / "terraform-data",
+        label=f"bootstrap of {environment.display}" + (" (rehearsal)" if rehearsal else ""),
+        account=account,
+        init_options={"backend_config": f"path={state}"},
+        local_state=state,
+    )
     reconcile_local_state(workspace)
     write_bootstrap_imports(workspace, target, inputs)
     init_if_needed(workspace, extra=(var_file,))

@@ -3,15 +3,17 @@
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from blueprint import emulator, jobs
+from blueprint import bundles, emulator, jobs
 from blueprint.config import Settings
 
 pytestmark = pytest.mark.integration
+ORDERS_ENVIRONMENT = "blueprint-local-orders"
 
 
 @pytest.fixture
@@ -88,12 +90,29 @@ def check_database(aws: Callable[[str], Any], outputs: dict[str, Any]) -> str:
     return str(document["password"])
 
 
-def check_service(aws: Callable[[str], Any], outputs: dict[str, Any], password: str) -> None:
+def orders_bundle(settings: Settings) -> dict[str, str]:
+    """What the glue handed Terraform for orders: bundle path and sha256."""
+    inputs = settings.envs_dir / "local" / bundles.BUNDLE_INPUTS_FILE
+    return dict(json.loads(inputs.read_text())["service_bundles"]["orders"])
+
+
+def check_service(
+    aws: Callable[[str], Any], outputs: dict[str, Any], password: str, bundle: dict[str, str]
+) -> None:
     eb = aws("elasticbeanstalk")
-    (environment,) = eb.describe_environments(EnvironmentNames=["blueprint-local-orders"])[
-        "Environments"
-    ]
+    (environment,) = eb.describe_environments(EnvironmentNames=[ORDERS_ENVIRONMENT])["Environments"]
     assert environment["Status"] == "Ready"
+    label = "v-" + bundle["sha256"][:12]
+    assert environment["VersionLabel"] == label
+    assert outputs["service_versions"] == {"orders": label}
+    (version,) = eb.describe_application_versions(
+        ApplicationName=environment["ApplicationName"], VersionLabels=[label]
+    )["ApplicationVersions"]
+    source = version["SourceBundle"]
+    assert source["S3Bucket"] == "blueprint-local-artifacts-123456789012"
+    assert source["S3Key"] == f"blueprint-local-orders/{bundle['sha256']}.zip"
+    uploaded = aws("s3").get_object(Bucket=source["S3Bucket"], Key=source["S3Key"])["Body"]
+    assert uploaded.read() == Path(bundle["zip_path"]).read_bytes(), "not the bundle built"
     (configuration,) = eb.describe_configuration_settings(
         ApplicationName=environment["ApplicationName"],
         EnvironmentName=environment["EnvironmentName"],
@@ -172,7 +191,9 @@ def test_apply_replan_destroy(local: Settings, capsys: pytest.CaptureFixture[str
     assert {t["Key"]: t["Value"] for t in tags["Tags"]}.items() >= expected.items()
 
     password = check_database(aws, outputs)
-    check_service(aws, outputs, password)
+    bundle = orders_bundle(local)
+    bundle["zip_path"] = str(local.envs_dir / "local" / bundle["path"])
+    check_service(aws, outputs, password, bundle)
     check_functions(aws, outputs)
 
     assert not jobs.plan(local, "local").summary.has_changes, "second plan must be empty"
@@ -251,3 +272,34 @@ def test_apply_uses_a_current_saved_plan_only(
         QueueUrl=sqs.get_queue_url(QueueName="blueprint-local-lambda-failures")["QueueUrl"]
     )
     assert jobs.drift(local, ["local"]) == {"local": "drifted"}
+
+
+def version_labels(eb: Any) -> set[str]:
+    # The module names the application after the service, like its environment.
+    described = eb.describe_application_versions(ApplicationName=ORDERS_ENVIRONMENT)
+    return {version["VersionLabel"] for version in described["ApplicationVersions"]}
+
+
+def test_changed_code_is_a_new_bundle_version_in_place(local: Settings) -> None:
+    jobs.apply(local, "local")
+    eb = client(local)("elasticbeanstalk")
+    before = version_labels(eb)
+    code = local.project_root / "services/orders/application.py"
+    code.write_text(code.read_text() + "\n# A change the next apply deploys.\n")
+
+    changed = jobs.apply(local, "local")
+
+    label = "v-" + orders_bundle(local)["sha256"][:12]
+    assert version_labels(eb) - before == {label}, "exactly one new version, named by content"
+    (environment,) = eb.describe_environments(EnvironmentNames=[ORDERS_ENVIRONMENT])["Environments"]
+    assert environment["VersionLabel"] == label
+    # In place: nothing goes away but the old bundle and version, which the new ones replace
+    # (their names follow the content); the environment itself is updated.
+    service = 'module.service["orders"]'
+    assert changed.destroyed == ()
+    assert set(changed.replaced) == {
+        f"{service}.aws_s3_bucket_object.bundle[0]",
+        f"{service}.module.service.aws_elastic_beanstalk_application_version.this[0]",
+    }
+    assert changed.to_change >= 1
+    assert not jobs.plan(local, "local").summary.has_changes
