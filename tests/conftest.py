@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,23 +10,9 @@ import boto3
 import pytest
 
 from blueprint import emulator
-from blueprint.config import Settings, default_project_root
+from blueprint.config import Settings, copy_project
 
 REGION = "us-east-1"
-REPO = default_project_root()
-# What a copy of the project needs for Terraform to run in it; never the user's working files.
-COPIED_FOLDERS = ("envs", "modules", "lambda_src", "bootstrap", "services")
-IGNORED = shutil.ignore_patterns(
-    ".terraform", "*.tfstate", "*.tfstate.*", "*_override.tf.json", "__pycache__", "*.tfplan"
-)
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of the repository's Terraform code, so tests never touch the user's state."""
-    for folder in COPIED_FOLDERS:
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, target / folder, symlinks=True, ignore=IGNORED)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -19,15 +19,13 @@ from pathlib import Path
 
 from blueprint import emulator, jobs, packaging, policy, toolchain
 from blueprint import workspace as ws
-from blueprint.config import Settings, default_project_root
+from blueprint.config import Settings, copy_project
 from blueprint.runner import IsFlagged
 
 log = logging.getLogger("blueprint.bench")
 
 REPEATS = 3
 GROUPS = ["init", "plan", "replan", "apply", "destroy", "package", "policy"]
-COPIED = ("envs", "modules", "lambda_src", "bootstrap", "services")
-IGNORED = shutil.ignore_patterns(".terraform", "*.tfstate*", "*_override.tf.json", "__pycache__")
 
 
 @dataclass(frozen=True)
@@ -45,14 +43,6 @@ def timed(action: Callable[[], object], repeats: int = 1) -> float:
         action()
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
-
-
-def copy_project(target: Path) -> Path:
-    source = default_project_root()
-    for folder in COPIED:
-        if (source / folder).is_dir():
-            shutil.copytree(source / folder, target / folder, symlinks=True, ignore=IGNORED)
-    return target
 
 
 def measure_terraform(settings: Settings) -> list[Row]:

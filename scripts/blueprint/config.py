@@ -5,12 +5,33 @@ They travel through the click context (``ctx.obj``); nothing here changes after 
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from blueprint.emulator import EmulatorPaths
 
 DEFAULT_EMULATOR_PORT = 4580
+
+
+# What a copy of the project needs for Terraform to run in it; never the user's working files.
+PROJECT_FOLDERS = ("envs", "modules", "lambda_src", "bootstrap", "services")
+WORKING_FILES = (
+    ".terraform", "*.tfstate", "*.tfstate.*", "*_override.tf.json", "__pycache__", "*.tfplan",
+)  # fmt: skip
+
+
+def copy_project(target: Path, source: Path | None = None) -> Path:
+    """Copy the project's code (not its state or working files) to ``target``, for tests and
+    the benchmark, so that neither touches the user's environments."""
+    source = source or default_project_root()
+    for folder in PROJECT_FOLDERS:
+        if (source / folder).is_dir():
+            shutil.copytree(
+                source / folder, target / folder, symlinks=True,
+                ignore=shutil.ignore_patterns(*WORKING_FILES),
+            )  # fmt: skip
+    return target
 
 
 def default_project_root() -> Path:
